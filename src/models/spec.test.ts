@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SkillgradError } from "../errors.js";
-import { baseURLFor, checkModelCredentials, createProviderModel } from "./providers.js";
+import { baseURLFor, checkModelCredentials, createProviderModel } from "./providers/index.js";
 import { parseModelSpec } from "./spec.js";
 
 describe("parseModelSpec", () => {
