@@ -27,7 +27,6 @@ export {
   resolveRoleModels,
   summarizeLedger,
 } from "./models/index.js";
-export { createSimModel, type SimModelOptions } from "./models/sim/index.js";
 // the optimizer
 export { type DiagnoseItem, diagnoseAll } from "./optimizer/diagnose.js";
 export type { OptimizeSummary } from "./optimizer/finish.js";
@@ -39,6 +38,7 @@ export type { Diagnosis, Overlay, Pattern, PatternMemory } from "./optimizer/rec
 export { createRunFolder, type RunFolder, runFolderAt } from "./runs/run-folder.js";
 // the forward pass: sandbox and executor
 export { createWorkspace, runSandboxed, type SandboxMode } from "./sandbox/index.js";
+export { createSimModel, type SimModelOptions } from "./sim/index.js";
 export type {
   EditResult,
   Skill,

@@ -17,13 +17,12 @@ function providerRecord(name: string): ProviderRecord {
 describe("provider records", () => {
   it("give the accepted forms, help text and key variables", () => {
     const help = modelFormsHelp();
-    for (const form of ["openai:<model>", "anthropic:<model>", "ollama:<model>", "sim"]) {
+    for (const form of ["openai:<model>", "anthropic:<model>", "ollama:<model>", "openai-compatible:"]) {
       expect(help).toContain(form);
     }
     expect(help).toContain("OPENAI_API_KEY");
     expect(keyVariableFor("anthropic")).toBe("ANTHROPIC_API_KEY");
-    expect(keyVariableFor("sim")).toBeUndefined();
-    expect(isSimulatedModel("sim:noise=0.1")).toBe(true);
+    expect(keyVariableFor("ollama")).toBeUndefined();
     expect(isSimulatedModel("openai:gpt-4.1")).toBe(false);
   });
 
@@ -40,6 +39,7 @@ describe("provider records", () => {
       baseURL: () => "echo",
       price: () => FREE,
       create: () => mock,
+      simulated: true,
     });
     expect(parseModelSpec("test-echo:hello")).toMatchObject({ provider: "test-echo", modelId: "hello" });
     expect(() => parseModelSpec("test-echo:two words")).toThrow(/a word is needed.*test-echo:<word>/);
@@ -48,10 +48,11 @@ describe("provider records", () => {
     expect(createProviderModel("test-echo:hello", {})).toBe(mock);
     expect(modelFormsHelp()).toContain("test-echo:<word>  (nothing)");
     expect(providerNamed("test-echo")?.name).toBe("test-echo");
+    expect(isSimulatedModel("test-echo:hello")).toBe(true);
   });
 
   it("rejects a provider name that could not be typed as a prefix", () => {
-    expect(() => registerProvider({ ...providerRecord("sim"), name: "Bad Name" })).toThrow(
+    expect(() => registerProvider({ ...providerRecord("ollama"), name: "Bad Name" })).toThrow(
       /invalid provider name/,
     );
   });

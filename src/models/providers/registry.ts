@@ -4,11 +4,11 @@ import { ollamaProvider } from "./ollama.js";
 import { openaiProvider } from "./openai.js";
 import { openaiCompatibleProvider } from "./openai-compatible.js";
 import type { ProviderRecord } from "./record.js";
-import { simProvider } from "./sim.js";
 
-// In the order help text lists them.
+// The providers built into models/, in the order help text lists them. Others register themselves:
+// the offline sim (src/sim) when imported, so that models/ depends on the AI SDK alone.
 const records = new Map<string, ProviderRecord>(
-  [openaiProvider, anthropicProvider, ollamaProvider, openaiCompatibleProvider, simProvider].map((record) => [
+  [openaiProvider, anthropicProvider, ollamaProvider, openaiCompatibleProvider].map((record) => [
     record.name,
     record,
   ]),
