@@ -29,16 +29,17 @@ export {
   baseURLFor,
   checkModelCredentials,
   createProviderModel,
-  DEFAULT_BASE_URLS,
   type Env,
+  isSimulatedModel,
   keyVariableFor,
-} from "./providers.js";
-export {
+  modelFormsHelp,
   type ProviderRecord,
-  registeredProvider,
-  registeredProviders,
+  providerFor,
+  providerNamed,
+  providerRecords,
   registerProvider,
-} from "./registry.js";
+  SpecProblem,
+} from "./providers/index.js";
 export {
   MODEL_ROLES,
   type ModelRole,
@@ -49,11 +50,4 @@ export {
   resolveRoleModels,
 } from "./roles.js";
 export { maskSecrets } from "./secrets.js";
-export {
-  type BuiltinProvider,
-  MODEL_SPEC_FORMS,
-  type ModelSpec,
-  modelSpecForms,
-  type ProviderName,
-  parseModelSpec,
-} from "./spec.js";
+export { type ModelSpec, modelSpecForms, type ProviderName, parseModelSpec } from "./spec.js";
