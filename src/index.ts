@@ -27,7 +27,6 @@ export {
   resolveRoleModels,
   summarizeLedger,
 } from "./models/index.js";
-export { createSimModel, type SimModelOptions } from "./models/sim/index.js";
 // the optimizer
 export { type DiagnoseItem, diagnoseAll } from "./optimizer/diagnose.js";
 export type { OptimizeSummary } from "./optimizer/finish.js";
@@ -40,6 +39,7 @@ export { type WriteBackResult, writeBack } from "./optimizer/write-back.js";
 export { createRunFolder, type RunFolder, runFolderAt } from "./runs/run-folder.js";
 // the forward pass: sandbox and executor
 export { createWorkspace, runSandboxed, type SandboxMode } from "./sandbox/index.js";
+export { createSimModel, type SimModelOptions } from "./sim/index.js";
 export type {
   EditResult,
   Skill,

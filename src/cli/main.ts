@@ -3,6 +3,8 @@ import { Command, CommanderError } from "commander";
 import { errorMessage, SkillgradError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { commands } from "./commands/index.js";
+// registers the offline simulation as the `sim` model provider
+import "../sim/index.js";
 
 export function buildProgram(): Command {
   const program = new Command("skillgrad")

@@ -19,6 +19,7 @@ import {
   type Env,
   keyVariableFor,
 } from "./providers.js";
+import { registeredProvider } from "./registry.js";
 import { callWithRetries, type RetryDeps, type RetryPolicy } from "./retry.js";
 import { MODEL_ROLES, type ModelRole } from "./roles.js";
 import { type ModelSpec, parseModelSpec } from "./spec.js";
@@ -55,7 +56,7 @@ export interface ModelHubOptions {
   /** Per attempt, in ms. */
   timeoutMs?: number;
   /**
-   * Parallel calls per endpoint. A number applies to every provider except sim. A record is looked up
+   * Parallel calls per endpoint. A number applies to every provider except in-process ones (the sim). A record is looked up
    * by endpoint ("openai@https://api.openai.com/v1"), then provider ("openai", "ollama", "sim"), then
    * "default".
    */
@@ -164,10 +165,11 @@ export class ModelHub {
     const known = this.endpoints.get(spec.raw);
     if (known) return known;
     const baseURL = baseURLFor(spec, this.env);
-    const limiterKey = spec.provider === "sim" ? "sim" : `${spec.provider}@${baseURL}`;
+    const inProcess = registeredProvider(spec.provider)?.inProcess === true;
+    const limiterKey = inProcess ? spec.provider : `${spec.provider}@${baseURL}`;
     let limit = this.limiters.get(limiterKey);
     if (!limit) {
-      limit = pLimit(this.concurrencyFor(limiterKey, spec.provider));
+      limit = pLimit(this.concurrencyFor(limiterKey, spec.provider, inProcess));
       this.limiters.set(limiterKey, limit);
     }
     const endpoint: Endpoint = {
@@ -181,11 +183,11 @@ export class ModelHub {
     return endpoint;
   }
 
-  private concurrencyFor(limiterKey: string, provider: string): number {
+  private concurrencyFor(limiterKey: string, provider: string, inProcess: boolean): number {
     const setting = this.options.concurrency;
-    const fallback = provider === "sim" ? Number.POSITIVE_INFINITY : HUB_DEFAULTS.concurrency;
+    const fallback = inProcess ? Number.POSITIVE_INFINITY : HUB_DEFAULTS.concurrency;
     if (setting === undefined) return fallback;
-    if (typeof setting === "number") return provider === "sim" ? fallback : validConcurrency(setting);
+    if (typeof setting === "number") return inProcess ? fallback : validConcurrency(setting);
     const chosen = setting[limiterKey] ?? setting[provider] ?? setting.default;
     return chosen === undefined ? fallback : validConcurrency(chosen);
   }

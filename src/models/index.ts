@@ -34,6 +34,12 @@ export {
   keyVariableFor,
 } from "./providers.js";
 export {
+  type ProviderRecord,
+  registeredProvider,
+  registeredProviders,
+  registerProvider,
+} from "./registry.js";
+export {
   MODEL_ROLES,
   type ModelRole,
   type ModelsConfig,
@@ -43,4 +49,11 @@ export {
   resolveRoleModels,
 } from "./roles.js";
 export { maskSecrets } from "./secrets.js";
-export { MODEL_SPEC_FORMS, type ModelSpec, type ProviderName, parseModelSpec } from "./spec.js";
+export {
+  type BuiltinProvider,
+  MODEL_SPEC_FORMS,
+  type ModelSpec,
+  modelSpecForms,
+  type ProviderName,
+  parseModelSpec,
+} from "./spec.js";

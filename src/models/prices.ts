@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { registeredProvider } from "./registry.js";
 import { type ModelSpec, parseModelSpec } from "./spec.js";
 
 /** USD per million tokens. `cacheWrite` defaults to `input` (Anthropic charges more to write its cache). */
@@ -46,8 +47,6 @@ const LIST_PRICES: Record<string, Price> = {
   "anthropic:claude-3-haiku": { input: 0.25, cachedInput: 0.03, cacheWrite: 0.3, output: 1.25 },
 };
 
-const FREE: Price = { input: 0, cachedInput: 0, output: 0 };
-
 // A dated snapshot or alias of a listed model: "gpt-4.1-2025-04-14", "claude-sonnet-4-20250514",
 // "claude-3-5-haiku-latest". Anything else ("gpt-5.1", "gpt-4o-audio-preview") is a different model.
 const SNAPSHOT_SUFFIX = /^-(\d{4}-\d{2}-\d{2}|\d{8}|latest)$/;
@@ -71,7 +70,8 @@ export function priceFor(spec: string | ModelSpec, overrides: PriceOverrides = {
   const parsed = typeof spec === "string" ? parseModelSpec(spec) : spec;
   const override = lookup(overrides, parsed.raw);
   if (override) return override;
-  if (parsed.provider === "sim") return FREE;
+  const record = registeredProvider(parsed.provider);
+  if (record) return record.price ?? null;
   if (parsed.provider !== "openai" && parsed.provider !== "anthropic") return null;
   return lookup(LIST_PRICES, `${parsed.provider}:${parsed.modelId}`) ?? null;
 }

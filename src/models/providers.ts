@@ -3,7 +3,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { SkillgradError } from "../errors.js";
-import { createSimModel, simOptionsFromSpec } from "./sim/index.js";
+import { registeredProvider } from "./registry.js";
 import { type ModelSpec, parseModelSpec } from "./spec.js";
 
 export type Env = Record<string, string | undefined>;
@@ -21,9 +21,13 @@ const KEY_VARIABLES: Partial<Record<ModelSpec["provider"], { name: string; requi
   "openai-compatible": { name: "OPENAI_COMPATIBLE_API_KEY", required: false },
 };
 
+function keyFor(provider: ModelSpec["provider"]) {
+  return KEY_VARIABLES[provider] ?? registeredProvider(provider)?.keyVariable;
+}
+
 /** The variable that holds a provider's key, if it takes one. */
 export function keyVariableFor(provider: ModelSpec["provider"]): string | undefined {
-  return KEY_VARIABLES[provider]?.name;
+  return keyFor(provider)?.name;
 }
 
 function envValue(env: Env, name: string): string | undefined {
@@ -31,8 +35,10 @@ function envValue(env: Env, name: string): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }
 
-/** Where calls for this spec go; "sim" for the offline simulation. */
+/** Where calls for this spec go (a registered provider says; by default its name). */
 export function baseURLFor(spec: ModelSpec, env: Env): string {
+  const record = registeredProvider(spec.provider);
+  if (record) return record.baseURL ?? record.name;
   switch (spec.provider) {
     case "openai":
       return trimSlash(envValue(env, "OPENAI_BASE_URL") ?? DEFAULT_BASE_URLS.openai);
@@ -42,8 +48,8 @@ export function baseURLFor(spec: ModelSpec, env: Env): string {
       return trimSlash(envValue(env, "OLLAMA_BASE_URL") ?? DEFAULT_BASE_URLS.ollama);
     case "openai-compatible":
       return spec.baseURL ?? "";
-    case "sim":
-      return "sim";
+    default:
+      return "";
   }
 }
 
@@ -59,7 +65,7 @@ export function checkModelCredentials(specs: string[], env: Env = process.env): 
   const missing = new Map<string, string[]>();
   for (const text of specs) {
     const spec = parseModelSpec(text);
-    const key = KEY_VARIABLES[spec.provider];
+    const key = keyFor(spec.provider);
     if (!key?.required || envValue(env, key.name) !== undefined) continue;
     missing.set(key.name, [...(missing.get(key.name) ?? []), spec.raw]);
   }
@@ -80,6 +86,8 @@ export function checkModelCredentials(specs: string[], env: Env = process.env): 
 export function createProviderModel(spec: ModelSpec | string, env: Env = process.env): LanguageModelV3 {
   const parsed = typeof spec === "string" ? parseModelSpec(spec) : spec;
   checkModelCredentials([parsed.raw], env);
+  const record = registeredProvider(parsed.provider);
+  if (record) return record.create(parsed, env);
   const baseURL = baseURLFor(parsed, env);
   switch (parsed.provider) {
     case "openai":
@@ -97,7 +105,7 @@ export function createProviderModel(spec: ModelSpec | string, env: Env = process
         apiKey: envValue(env, "OPENAI_COMPATIBLE_API_KEY"),
         includeUsage: true,
       })(parsed.modelId);
-    case "sim":
-      return createSimModel(simOptionsFromSpec(parsed.raw.replace(/^sim:?/, "")));
+    default:
+      throw new SkillgradError(`no provider "${parsed.provider}" is registered`);
   }
 }

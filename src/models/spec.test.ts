@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SkillgradError } from "../errors.js";
+import { priceFor } from "./prices.js";
 import { baseURLFor, checkModelCredentials, createProviderModel } from "./providers.js";
+import { registerProvider } from "./registry.js";
 import { parseModelSpec } from "./spec.js";
 
 describe("parseModelSpec", () => {
@@ -22,9 +24,6 @@ describe("parseModelSpec", () => {
       baseURL: "http://localhost:8000/v1",
       modelId: "qwen/qwen3-8b",
     });
-    expect(parseModelSpec("sim")).toMatchObject({ provider: "sim", modelId: "sim" });
-    expect(parseModelSpec("sim:noise=0.2")).toMatchObject({ provider: "sim", modelId: "noise=0.2" });
-    expect(parseModelSpec("sim:")).toMatchObject({ provider: "sim", modelId: "sim" });
   });
 
   it.each([
@@ -49,18 +48,35 @@ describe("parseModelSpec", () => {
       "anthropic:<model>",
       "ollama:<model>",
       "openai-compatible:<baseURL>#<model>",
-      "sim",
     ]) {
       expect(message).toContain(form);
     }
   });
 });
 
-describe("sim", () => {
-  it("maps sim and sim:<options> to the simulation, rejecting bad options up front", () => {
-    expect(createProviderModel("sim", {}).provider).toBe("sim");
-    expect(createProviderModel("sim:noise=0.1,seed=3", {}).specificationVersion).toBe("v3");
-    expect(() => parseModelSpec("sim:noise=lots")).toThrow(SkillgradError);
+describe("registered providers", () => {
+  it("parses, builds, prices and names a provider registered from outside models/", () => {
+    const model = createProviderModel("ollama:x", {});
+    registerProvider({
+      name: "fake-registered",
+      form: "fake-registered[:<n>]",
+      parse(rest) {
+        if (rest !== "" && !/^\d+$/.test(rest)) throw new SkillgradError(`bad option "${rest}"`);
+        return rest === "" ? "default" : rest;
+      },
+      create: () => model,
+      price: { input: 0, cachedInput: 0, output: 0 },
+    });
+    expect(parseModelSpec("fake-registered")).toMatchObject({
+      provider: "fake-registered",
+      modelId: "default",
+    });
+    expect(parseModelSpec("fake-registered:3")).toMatchObject({ modelId: "3" });
+    expect(() => parseModelSpec("fake-registered:x")).toThrow(/bad option/);
+    expect(createProviderModel("fake-registered:2", {})).toBe(model);
+    expect(baseURLFor(parseModelSpec("fake-registered"), {})).toBe("fake-registered");
+    expect(priceFor("fake-registered")).toEqual({ input: 0, cachedInput: 0, output: 0 });
+    expect(() => parseModelSpec("nope")).toThrow(/fake-registered\[:<n>\]/);
   });
 });
 
@@ -98,7 +114,7 @@ describe("checkModelCredentials", () => {
 
   it("accepts providers that need no key, and present keys", () => {
     expect(() =>
-      checkModelCredentials(["sim", "ollama:qwen3", "openai-compatible:http://h:1/v1#m", "openai:gpt-4.1"], {
+      checkModelCredentials(["ollama:qwen3", "openai-compatible:http://h:1/v1#m", "openai:gpt-4.1"], {
         OPENAI_API_KEY: "sk-test",
       }),
     ).not.toThrow();

@@ -1,14 +1,16 @@
 import { SkillgradError } from "../errors.js";
-import { simOptionsFromSpec } from "./sim/index.js";
+import { registeredProvider, registeredProviders } from "./registry.js";
 
-export type ProviderName = "openai" | "anthropic" | "ollama" | "openai-compatible" | "sim";
+/** The providers built in here; others (the offline sim) register themselves (see registry.ts). */
+export type BuiltinProvider = "openai" | "anthropic" | "ollama" | "openai-compatible";
+export type ProviderName = BuiltinProvider | (string & {});
 
 /** A parsed model string such as "openai:gpt-4.1-mini". */
 export interface ModelSpec {
   /** The string as the user wrote it (trimmed). */
   raw: string;
   provider: ProviderName;
-  /** The provider's model id ("gpt-4.1-mini"); for sim, its options after "sim:" ("sim" when none). */
+  /** The provider's model id ("gpt-4.1-mini"); for a registered provider, what its parse returns. */
   modelId: string;
   /** Only for openai-compatible, where the URL is part of the spec. */
   baseURL?: string;
@@ -19,28 +21,32 @@ export const MODEL_SPEC_FORMS = [
   "anthropic:<model>",
   "ollama:<model>",
   "openai-compatible:<baseURL>#<model>",
-  "sim",
 ] as const;
+
+/** Every accepted form: the built-in ones and those of registered providers. */
+export function modelSpecForms(): string[] {
+  return [...MODEL_SPEC_FORMS, ...registeredProviders().map((record) => record.form)];
+}
 
 function badSpec(raw: string, why: string): SkillgradError {
   return new SkillgradError(
-    `invalid model "${raw}" (${why}): use one of ${MODEL_SPEC_FORMS.join(", ")}, e.g. openai:gpt-4.1-mini`,
+    `invalid model "${raw}" (${why}): use one of ${modelSpecForms().join(", ")}, e.g. openai:gpt-4.1-mini`,
   );
 }
 
 /** Parses a model string; throws a SkillgradError listing the accepted forms when it is not one. */
 export function parseModelSpec(input: string): ModelSpec {
   const raw = input.trim();
-  if (raw === "sim") return { raw, provider: "sim", modelId: "sim" };
+  const bare = registeredProvider(raw);
+  if (bare) return { raw, provider: bare.name, modelId: bare.parse("") };
   const colon = raw.indexOf(":");
   if (colon < 0) throw badSpec(raw, "no provider prefix");
   const prefix = raw.slice(0, colon);
   // Model ids may contain ":" themselves (ollama "llama3.1:8b"), so only the first colon splits.
   const rest = raw.slice(colon + 1).trim();
+  const record = registeredProvider(prefix);
+  if (record) return { raw, provider: record.name, modelId: record.parse(rest) };
   switch (prefix) {
-    case "sim":
-      simOptionsFromSpec(rest); // a typo in the options fails here, before any work
-      return { raw, provider: "sim", modelId: rest === "" ? "sim" : rest };
     case "openai":
     case "anthropic":
     case "ollama":
