@@ -3,8 +3,6 @@ import { Command, CommanderError, Help } from "commander";
 import { errorMessage, SkillgradError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { commands } from "./commands/index.js";
-// registers the offline simulation as the `sim` model provider
-import "../sim/index.js";
 
 /**
  * The command the arguments run: the first word that is not an option (the program's own options

@@ -14,6 +14,8 @@ import type { Command } from "commander";
  *   2. keep that module light: import only types and small helpers (commander, ../parse.js) at the
  *      top, and `await import(...)` the heavy modules (models, AI SDK, xlsx, zod, the optimizer…)
  *      inside the action, so that `skillgrad <name> --help` stays fast;
+ *      A command that calls models imports "../../sim/index.js" (it registers the `sim` provider),
+ *      as eval.ts and optimize.ts do; main.ts does not, so that other commands start without it;
  *   3. add an entry here; `summary` and `usage` must match what the module declares
  *      (src/cli/commands/index.test.ts checks it).
  */
