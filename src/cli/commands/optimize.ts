@@ -28,6 +28,8 @@ import { formatOptimizeSummary, isSimulated } from "../output.js";
 import { oneOf, positiveInt, positiveNumber } from "../parse.js";
 import { addRunOptions, cacheDirFor, executionSettings, type RunOptions } from "../run-options.js";
 import { loadSkillOrExplain } from "../skill-input.js";
+// Registers the offline simulation as the `sim` model provider (here, not in main.ts: start-up stays light).
+import "../../sim/index.js";
 
 export interface OptimizeCliOptions extends RunOptions {
   skill?: string;
