@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { evaluate } from "../dist/eval/evaluate.js";
 import { ModelHub } from "../dist/models/index.js";
+import "../dist/sim/index.js"; // registers the `sim` provider
 import { createRunFolder } from "../dist/runs/run-folder.js";
 import { loadSkill } from "../dist/skill/index.js";
 import { loadTasks } from "../dist/tasks/load.js";

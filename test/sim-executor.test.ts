@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { SIM_FAMILIES } from "../src/benchmarks/sim/families.js";
 import { runTask } from "../src/executor/run-task.js";
 import { graderFor } from "../src/graders/index.js";
-import { createSimModel } from "../src/models/sim/index.js";
+import { createSimModel } from "../src/sim/index.js";
 import { loadSkill } from "../src/skill/index.js";
 import { loadTasks } from "../src/tasks/load.js";
 import { REPO } from "./helpers/paths.js";

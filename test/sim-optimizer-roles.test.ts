@@ -6,11 +6,11 @@ import { SIM_FAMILIES, type SimFamily, statesRule } from "../src/benchmarks/sim/
 import type { TaskResult } from "../src/eval/evaluate.js";
 import { runTask } from "../src/executor/run-task.js";
 import { graderFor } from "../src/graders/index.js";
-import { createSimModel, type SimModelOptions } from "../src/models/sim/index.js";
 import { type Attempt, type DiagnoseItem, diagnoseAll, isMissing } from "../src/optimizer/diagnose.js";
 import { EMPTY_MEMORY, recordRemedies, updateMomentum } from "../src/optimizer/momentum.js";
 import { blockingProblems, type PatchSignals, patchSkill } from "../src/optimizer/patch.js";
 import type { Diagnosis, MissingDiagnosis, PatternMemory } from "../src/optimizer/records.js";
+import { createSimModel, type SimModelOptions } from "../src/sim/index.js";
 import { loadSkill, type Skill } from "../src/skill/index.js";
 import { loadTasks } from "../src/tasks/load.js";
 import type { Task } from "../src/tasks/types.js";

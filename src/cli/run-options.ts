@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { modelFormsHelp, modelSpecForms } from "../models/index.js";
 import { oneOf, positiveInt, positiveNumber } from "./parse.js";
 
 /** What `eval` and `optimize` both take: models, how tasks run, where the run goes, what is printed. */
@@ -21,11 +22,10 @@ export interface RunOptions {
 }
 
 export function addRunOptions(command: Command): Command {
+  // read when help is shown, so providers registered later are listed too
+  command.addHelpText("after", () => `\nModels (--model and the per-role options):\n${modelFormsHelp()}\n`);
   return command
-    .option(
-      "--model <model>",
-      "model for every role: openai:<id>, anthropic:<id>, ollama:<id>, openai-compatible:<url>#<id>, or sim (an offline simulation)",
-    )
+    .option("--model <model>", `model for every role: ${modelSpecForms().join(", ")} (see "Models" below)`)
     .option("--executor-model <model>", "model for the agent that uses the skill (overrides --model)")
     .option("--config <file>", "JSON or YAML config: models per role, prices, concurrency, retries")
     .option("--concurrency <n>", "task runs at the same time", positiveInt, 4)

@@ -13,12 +13,12 @@ import { cacheKey, type ModelIdentity, ResponseCache } from "./cache.js";
 import { addToTotals, type LedgerEntry, type LedgerTotals, LedgerWriter, summarizeLedger } from "./ledger.js";
 import { costOf, type Price, type PriceOverrides, priceFor, type TokenCounts } from "./prices.js";
 import {
-  baseURLFor,
   checkModelCredentials,
   createProviderModel,
   type Env,
-  keyVariableFor,
-} from "./providers.js";
+  type ProviderRecord,
+  providerFor,
+} from "./providers/index.js";
 import { callWithRetries, type RetryDeps, type RetryPolicy } from "./retry.js";
 import { MODEL_ROLES, type ModelRole } from "./roles.js";
 import { type ModelSpec, parseModelSpec } from "./spec.js";
@@ -55,9 +55,9 @@ export interface ModelHubOptions {
   /** Per attempt, in ms. */
   timeoutMs?: number;
   /**
-   * Parallel calls per endpoint. A number applies to every provider except sim. A record is looked up
-   * by endpoint ("openai@https://api.openai.com/v1"), then provider ("openai", "ollama", "sim"), then
-   * "default".
+   * Parallel calls per endpoint. A number applies to every provider except those that keep their own
+   * (sim). A record is looked up by endpoint ("openai@https://api.openai.com/v1"), then provider
+   * ("openai", "ollama", "sim"), then "default".
    */
   concurrency?: Record<string, number> | number;
   budget?: Budget;
@@ -163,11 +163,12 @@ export class ModelHub {
   private endpointFor(spec: ModelSpec): Endpoint {
     const known = this.endpoints.get(spec.raw);
     if (known) return known;
-    const baseURL = baseURLFor(spec, this.env);
-    const limiterKey = spec.provider === "sim" ? "sim" : `${spec.provider}@${baseURL}`;
+    const record = providerFor(spec);
+    const baseURL = record.baseURL(spec, this.env);
+    const limiterKey = `${spec.provider}@${baseURL}`;
     let limit = this.limiters.get(limiterKey);
     if (!limit) {
-      limit = pLimit(this.concurrencyFor(limiterKey, spec.provider));
+      limit = pLimit(this.concurrencyFor(limiterKey, spec.provider, record.concurrency));
       this.limiters.set(limiterKey, limit);
     }
     const endpoint: Endpoint = {
@@ -175,17 +176,17 @@ export class ModelHub {
       identity: { provider: spec.provider, modelId: spec.modelId, baseURL },
       price: priceFor(spec, this.options.prices),
       limit,
-      keyVariable: keyVariableFor(spec.provider),
+      keyVariable: record.key?.variable,
     };
     this.endpoints.set(spec.raw, endpoint);
     return endpoint;
   }
 
-  private concurrencyFor(limiterKey: string, provider: string): number {
+  private concurrencyFor(limiterKey: string, provider: string, own: ProviderRecord["concurrency"]): number {
     const setting = this.options.concurrency;
-    const fallback = provider === "sim" ? Number.POSITIVE_INFINITY : HUB_DEFAULTS.concurrency;
+    const fallback = own?.default ?? HUB_DEFAULTS.concurrency;
     if (setting === undefined) return fallback;
-    if (typeof setting === "number") return provider === "sim" ? fallback : validConcurrency(setting);
+    if (typeof setting === "number") return own?.ownConcurrency ? fallback : validConcurrency(setting);
     const chosen = setting[limiterKey] ?? setting[provider] ?? setting.default;
     return chosen === undefined ? fallback : validConcurrency(chosen);
   }

@@ -29,10 +29,17 @@ export {
   baseURLFor,
   checkModelCredentials,
   createProviderModel,
-  DEFAULT_BASE_URLS,
   type Env,
+  isSimulatedModel,
   keyVariableFor,
-} from "./providers.js";
+  modelFormsHelp,
+  type ProviderRecord,
+  providerFor,
+  providerNamed,
+  providerRecords,
+  registerProvider,
+  SpecProblem,
+} from "./providers/index.js";
 export {
   MODEL_ROLES,
   type ModelRole,
@@ -43,4 +50,4 @@ export {
   resolveRoleModels,
 } from "./roles.js";
 export { maskSecrets } from "./secrets.js";
-export { MODEL_SPEC_FORMS, type ModelSpec, type ProviderName, parseModelSpec } from "./spec.js";
+export { type ModelSpec, modelSpecForms, type ProviderName, parseModelSpec } from "./spec.js";

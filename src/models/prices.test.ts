@@ -17,8 +17,7 @@ describe("priceFor", () => {
     expect(priceFor("openai:gpt-5.9")).toBeNull();
   });
 
-  it("is free for sim and unknown for local servers", () => {
-    expect(priceFor("sim")).toEqual({ input: 0, cachedInput: 0, output: 0 });
+  it("is unknown for local servers", () => {
     expect(priceFor("ollama:qwen3")).toBeNull();
     expect(priceFor("openai-compatible:http://h:1/v1#gpt-4.1")).toBeNull();
   });

@@ -1,3 +1,4 @@
+import "../sim/index.js"; // registers the `sim` provider these tests use
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../errors.js";
 import { resolveRoleModels } from "./roles.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SkillgradError } from "../errors.js";
-import { baseURLFor, checkModelCredentials, createProviderModel } from "./providers.js";
+import { baseURLFor, checkModelCredentials, createProviderModel } from "./providers/index.js";
 import { parseModelSpec } from "./spec.js";
 
 describe("parseModelSpec", () => {
@@ -22,9 +22,6 @@ describe("parseModelSpec", () => {
       baseURL: "http://localhost:8000/v1",
       modelId: "qwen/qwen3-8b",
     });
-    expect(parseModelSpec("sim")).toMatchObject({ provider: "sim", modelId: "sim" });
-    expect(parseModelSpec("sim:noise=0.2")).toMatchObject({ provider: "sim", modelId: "noise=0.2" });
-    expect(parseModelSpec("sim:")).toMatchObject({ provider: "sim", modelId: "sim" });
   });
 
   it.each([
@@ -49,18 +46,9 @@ describe("parseModelSpec", () => {
       "anthropic:<model>",
       "ollama:<model>",
       "openai-compatible:<baseURL>#<model>",
-      "sim",
     ]) {
       expect(message).toContain(form);
     }
-  });
-});
-
-describe("sim", () => {
-  it("maps sim and sim:<options> to the simulation, rejecting bad options up front", () => {
-    expect(createProviderModel("sim", {}).provider).toBe("sim");
-    expect(createProviderModel("sim:noise=0.1,seed=3", {}).specificationVersion).toBe("v3");
-    expect(() => parseModelSpec("sim:noise=lots")).toThrow(SkillgradError);
   });
 });
 
@@ -98,7 +86,7 @@ describe("checkModelCredentials", () => {
 
   it("accepts providers that need no key, and present keys", () => {
     expect(() =>
-      checkModelCredentials(["sim", "ollama:qwen3", "openai-compatible:http://h:1/v1#m", "openai:gpt-4.1"], {
+      checkModelCredentials(["ollama:qwen3", "openai-compatible:http://h:1/v1#m", "openai:gpt-4.1"], {
         OPENAI_API_KEY: "sk-test",
       }),
     ).not.toThrow();

@@ -17,6 +17,8 @@ import { hubSettings, readConfigFile } from "../config-file.js";
 import { formatEvalSummary, isSimulated } from "../output.js";
 import { addRunOptions, cacheDirFor, executionSettings, type RunOptions } from "../run-options.js";
 import { loadSkillOrExplain } from "../skill-input.js";
+// Registers the offline simulation as the `sim` model provider (here, not in main.ts: start-up stays light).
+import "../../sim/index.js";
 
 interface EvalOptions extends RunOptions {
   /** A folder, or false for --no-skill. */

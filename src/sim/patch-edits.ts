@@ -1,4 +1,4 @@
-import type { SkillEdit } from "../../skill/types.js";
+import type { SkillEdit } from "../skill/types.js";
 import { fileWords, pointerLine } from "./guidance.js";
 import type { RenderedSkill } from "./prompt-reading.js";
 

@@ -1,5 +1,5 @@
-import { parseSections } from "../../skill/sections.js";
-import type { SkillSection } from "../../skill/types.js";
+import { parseSections } from "../skill/sections.js";
+import type { SkillSection } from "../skill/types.js";
 
 /**
  * How the simulated optimizer roles read the optimizer's user messages: `## ` sections named by the

@@ -1,7 +1,7 @@
-import { parseCsv } from "../../benchmarks/sim/csv.js";
-import { familyOfPrompt, statesRule } from "../../benchmarks/sim/families.js";
-import { SKILLS_HEADING, TOOL } from "../../executor/protocol.js";
-import { hashUnit } from "../../util/random.js";
+import { parseCsv } from "../benchmarks/sim/csv.js";
+import { familyOfPrompt, statesRule } from "../benchmarks/sim/families.js";
+import { SKILLS_HEADING, TOOL } from "../executor/protocol.js";
+import { hashUnit } from "../util/random.js";
 import { type Conversation, resultsOf } from "./conversation.js";
 
 /** The simulated executor's next move: call one tool, or finish. */

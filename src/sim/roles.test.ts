@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { SIM_FAMILIES, statesRule } from "../../benchmarks/sim/families.js";
-import { patchReply } from "../../optimizer/patch.js";
-import { PROMPTS, renderPrompt } from "../../optimizer/prompts.js";
-import { diagnosisReply, momentumReply } from "../../optimizer/records.js";
-import { jsonBlock } from "../../optimizer/render.js";
+import { SIM_FAMILIES, statesRule } from "../benchmarks/sim/families.js";
+import { patchReply } from "../optimizer/patch.js";
+import { PROMPTS, renderPrompt } from "../optimizer/prompts.js";
+import { diagnosisReply, momentumReply } from "../optimizer/records.js";
+import { jsonBlock } from "../optimizer/render.js";
 import { weakenedGuidance } from "./guidance.js";
 import { simPatch } from "./patcher.js";
 import { promptSections, readRenderedSkill, readRenderedTrajectory } from "./prompt-reading.js";

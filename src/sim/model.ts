@@ -4,8 +4,8 @@ import type {
   LanguageModelV3Content,
   LanguageModelV3GenerateResult,
 } from "@ai-sdk/provider";
-import { SkillgradError } from "../../errors.js";
-import { EXECUTOR_ROLE_LINE } from "../../executor/protocol.js";
+import { SkillgradError } from "../errors.js";
+import { EXECUTOR_ROLE_LINE } from "../executor/protocol.js";
 import { readConversation } from "./conversation.js";
 import { simExecutorStep } from "./executor.js";
 import { simRoleReply } from "./roles.js";

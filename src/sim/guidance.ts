@@ -1,4 +1,4 @@
-import { SIM_FAMILIES, type SimFamily, statesRule } from "../../benchmarks/sim/families.js";
+import { SIM_FAMILIES, type SimFamily, statesRule } from "../benchmarks/sim/families.js";
 
 /**
  * What the simulated optimizer roles "know" about guidance in the sim world: which family a piece of

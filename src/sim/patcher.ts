@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { PatchReply } from "../../optimizer/patch.js";
-import { overlay as overlaySchema, patternKind, patternMemory } from "../../optimizer/records.js";
-import { hashUnit } from "../../util/random.js";
+import type { PatchReply } from "../optimizer/patch.js";
+import { overlay as overlaySchema, patternKind, patternMemory } from "../optimizer/records.js";
+import { hashUnit } from "../util/random.js";
 import type { SimRoleSettings } from "./diagnoser.js";
 import { anchorFor, familyOfGuidance, patternSlug, WORKFLOW_SECTION, weakenedGuidance } from "./guidance.js";
 import { type AnchorWrite, editAt, POINTER_SECTION, pointedTo, pointerEdit } from "./patch-edits.js";

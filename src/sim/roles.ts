@@ -1,6 +1,6 @@
 import { ZodError } from "zod";
-import { SkillgradError } from "../../errors.js";
-import { PROMPTS, roleLine } from "../../optimizer/prompts.js";
+import { SkillgradError } from "../errors.js";
+import { PROMPTS, roleLine } from "../optimizer/prompts.js";
 import { type SimRoleSettings, simDiagnoseContrastive, simDiagnoseFailure } from "./diagnoser.js";
 import { simMomentum } from "./momentum.js";
 import { simPatch } from "./patcher.js";
@@ -34,7 +34,7 @@ export function simRoleReply(
     if (error instanceof ZodError || error instanceof SyntaxError) {
       const detail = error instanceof ZodError ? (error.issues[0]?.message ?? "invalid") : error.message;
       throw new SkillgradError(
-        `the sim model could not read the ${PROMPTS[role[0]]} prompt (${detail}); src/models/sim must follow the optimizer's prompt format`,
+        `the sim model could not read the ${PROMPTS[role[0]]} prompt (${detail}); src/sim must follow the optimizer's prompt format`,
       );
     }
     throw error;

@@ -5,7 +5,7 @@ import {
   type Pattern,
   patternKind,
   patternMemory,
-} from "../../optimizer/records.js";
+} from "../optimizer/records.js";
 import { anchorFor, familyOfGuidance, patternSlug } from "./guidance.js";
 import { jsonBlocks, promptSections } from "./prompt-reading.js";
 

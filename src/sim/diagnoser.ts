@@ -1,7 +1,7 @@
-import { familyOfPrompt, type SimFamily, statesRule } from "../../benchmarks/sim/families.js";
-import { TOOL } from "../../executor/protocol.js";
-import type { DiagnosisReply } from "../../optimizer/records.js";
-import { hashUnit } from "../../util/random.js";
+import { familyOfPrompt, type SimFamily, statesRule } from "../benchmarks/sim/families.js";
+import { TOOL } from "../executor/protocol.js";
+import type { DiagnosisReply } from "../optimizer/records.js";
+import { hashUnit } from "../util/random.js";
 import { pathOf, promptSections, type RenderedCall, readRenderedTrajectory } from "./prompt-reading.js";
 
 /** Seeded noise shared by the simulated optimizer roles. */
