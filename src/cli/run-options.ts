@@ -33,7 +33,7 @@ export function addRunOptions(command: Command): Command {
     .option("--runs-dir <dir>", "where run folders are made", "runs")
     .option(
       "--sandbox <mode>",
-      "auto (bubblewrap when installed), bwrap, or none (reduced isolation)",
+      "auto or bwrap (bubblewrap; refuses to run agent commands without it), or none (no isolation: an explicit opt-out)",
       oneOf("auto", "bwrap", "none"),
       "auto",
     )
