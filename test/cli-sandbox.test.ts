@@ -152,6 +152,50 @@ describe("the sandbox fails closed", () => {
   });
 });
 
+describe.skipIf(!bwrapInstalled)(
+  "eval: a task file's command grader runs in the sandbox unless --trust-graders",
+  () => {
+    it("cannot see a host file by default, and can with --trust-graders", async () => {
+      const server = await startFakeOpenAI(() => ({
+        toolCall: { name: "finish", arguments: { answer: "x" } },
+      }));
+      try {
+        const dir = await mkdtemp(join(scratch, "grader-"));
+        await chmod(dir, 0o755);
+        const hostDir = await mkdtemp(join(scratch, "host-"));
+        await chmod(hostDir, 0o755);
+        const hostFile = join(hostDir, "only-on-host.txt");
+        await writeFile(hostFile, "host\n", { mode: 0o644 });
+        const tasks = join(dir, "tasks.jsonl");
+        const grader = { type: "command", command: `test -r ${hostFile}` };
+        await writeFile(tasks, `${JSON.stringify({ id: "t1", prompt: "anything", grader })}\n`);
+        const run = (...extra: string[]) =>
+          runCli(
+            [
+              "eval",
+              "--no-skill",
+              "--tasks",
+              tasks,
+              "--model",
+              `openai-compatible:${server.url}#fake`,
+              "--json",
+              ...extra,
+            ],
+            { cwd: dir },
+          );
+        const sandboxed = await run();
+        expect(sandboxed.code, sandboxed.stderr).toBe(0);
+        expect(JSON.parse(sandboxed.stdout).passes).toBe(0);
+        const trusted = await run("--trust-graders");
+        expect(trusted.code, trusted.stderr).toBe(0);
+        expect(JSON.parse(trusted.stdout).passes).toBe(1);
+      } finally {
+        await server.close();
+      }
+    });
+  },
+);
+
 describe("skillgrad sandbox run --sandbox none: the command's parent holds no secret", () => {
   it("starts the command from a clean process: /proc/$PPID/environ has no API key", async () => {
     const workspace = await freshWorkspace();

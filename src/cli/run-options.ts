@@ -12,6 +12,7 @@ export interface RunOptions {
   repeat: number;
   runsDir: string;
   sandbox: "auto" | "bwrap" | "none";
+  trustGraders: boolean;
   maxTurns: number;
   commandTimeout: number;
   taskTimeout: number;
@@ -37,6 +38,11 @@ export function addRunOptions(command: Command): Command {
       oneOf("auto", "bwrap", "none"),
       "auto",
     )
+    .option(
+      "--trust-graders",
+      "run the tasks' command graders on the host (default: in the sandbox, like the agent's commands)",
+      false,
+    )
     .option("--max-turns <n>", "model turns per task before it counts as failed", positiveInt, 30)
     .option("--command-timeout <s>", "seconds one shell command may run", positiveNumber, 120)
     .option("--task-timeout <s>", "seconds one task run may take in all", positiveNumber, 900)
@@ -52,6 +58,7 @@ export function executionSettings(options: RunOptions) {
     concurrency: options.concurrency,
     repeat: options.repeat,
     sandbox: options.sandbox,
+    trustGraders: options.trustGraders,
     maxTurns: options.maxTurns,
     commandTimeoutSec: options.commandTimeout,
     taskTimeoutSec: options.taskTimeout,

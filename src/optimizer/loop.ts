@@ -47,6 +47,8 @@ export interface OptimizeSettings {
   momentum: boolean;
   contrastive: boolean;
   sandbox: SandboxMode;
+  /** Run the tasks' `command` graders on the host instead of in the sandbox. */
+  trustGraders?: boolean;
   maxTurns: number;
   commandTimeoutSec: number;
   taskTimeoutSec: number;

@@ -40,6 +40,10 @@ export function hasBwrap(): boolean {
 export interface BwrapSetup {
   /** Absolute, real path of the workspace; omitted only by the probe. */
   workspace?: string;
+  /** Absolute, real host folders bound read-only at the same path (before the workspace). */
+  readOnly?: string[];
+  /** Where the command starts (default: the workspace). */
+  cwd?: string;
   env: Record<string, string>;
   user?: HostUser;
 }
@@ -57,7 +61,10 @@ export function bwrapArgs(setup: BwrapSetup): string[] {
   args.push("--proc", "/proc", "--dev", "/dev");
   args.push("--perms", "1777", "--size", String(SANDBOX_TMP_MB * 1024 * 1024), "--tmpfs", "/tmp");
   args.push("--perms", "1777", "--size", String(64 * 1024 * 1024), "--tmpfs", "/dev/shm");
-  if (setup.workspace) args.push("--bind", setup.workspace, setup.workspace, "--chdir", setup.workspace);
+  for (const dir of setup.readOnly ?? []) args.push("--ro-bind", dir, dir);
+  if (setup.workspace) args.push("--bind", setup.workspace, setup.workspace);
+  const cwd = setup.cwd ?? setup.workspace;
+  if (cwd) args.push("--chdir", cwd);
   args.push("--clearenv");
   for (const [name, value] of Object.entries(setup.env)) args.push("--setenv", name, value);
   if (!privileged) return [...args, "--"];

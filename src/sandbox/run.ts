@@ -39,6 +39,13 @@ export async function runSandboxed(
   if (argv.length === 0 || !argv[0])
     throw new SkillgradError("no command to run; give the program and its arguments");
   const workspace = await existingWorkspace(options.workspace);
+  const readOnly = await Promise.all((options.readOnlyDirs ?? []).map(existingFolder));
+  const cwd = options.cwd === undefined ? workspace : await existingFolder(options.cwd);
+  if (cwd !== workspace && !readOnly.includes(cwd))
+    throw new SkillgradError(
+      `the command's folder ${cwd} must be the workspace or one of the read-only folders`,
+    );
+  const env = { ...options.env };
   const mode = options.mode ?? "auto";
   const isolation = resolveSandboxMode(mode);
   if (isolation === "none") warnReducedIsolation();
@@ -48,7 +55,7 @@ export async function runSandboxed(
   if (isolation === "bwrap") {
     const bwrap = bwrapPath() as string; // resolveSandboxMode just found it
     const args = [
-      ...bwrapArgs({ workspace, env: sandboxEnv(SANDBOX_HOME) }),
+      ...bwrapArgs({ workspace, readOnly, cwd, env: { ...env, ...sandboxEnv(SANDBOX_HOME) } }),
       ...limitPrefix(limits),
       ...argv,
     ];
@@ -67,7 +74,7 @@ export async function runSandboxed(
     return await execute(
       program,
       args,
-      { cwd: workspace, env: sandboxEnv(home) },
+      { cwd, env: { ...env, ...sandboxEnv(home) } },
       limits,
       options.stdin,
       isolation,
@@ -89,6 +96,13 @@ function resolveLimits(partial: Partial<SandboxLimits> = {}): SandboxLimits {
     limits[key] = key === "timeoutMs" ? value : Math.floor(value);
   }
   return limits;
+}
+
+async function existingFolder(folder: string): Promise<string> {
+  const info = await stat(folder).catch(() => undefined);
+  if (!info?.isDirectory())
+    throw new SkillgradError(`folder ${folder} does not exist; pass an existing folder`);
+  return realpath(folder);
 }
 
 async function existingWorkspace(workspace: string): Promise<string> {
