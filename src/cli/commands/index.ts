@@ -53,6 +53,14 @@ export const commands: readonly CommandEntry[] = [
     load: () => import("./eval.js"),
   },
   {
+    name: "serve",
+    summary:
+      "serve a model behind the OpenAI (Chat Completions, Responses) and Anthropic (Messages) APIs, " +
+      "so external agents such as Claude Code or Codex can run on it",
+    usage: "[options]",
+    load: () => import("./serve.js"),
+  },
+  {
     name: "grade",
     summary: "grade benchmark predictions exactly as the official scripts do",
     usage: "",
