@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { cp, mkdtemp, readFile } from "node:fs/promises";
+import { chmod, cp, lstat, mkdir, mkdtemp, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -26,6 +26,9 @@ const newestRun = (runs: string) =>
     .filter((name) => /-(optimize|eval)-/.test(name))
     .sort()
     .at(-1) ?? "";
+
+/** The sim world with the sim model at 10% noise: a simulation, offline. */
+const SIM_RUN = ["--bench", "sim", "--model", "sim:noise=0.1"];
 
 describe("skillgrad optimize on the sim world (a simulation)", () => {
   it("the demo raises test accuracy from the seed skill and keeps every artifact", async () => {
@@ -163,19 +166,23 @@ describe("skillgrad optimize on the sim world (a simulation)", () => {
     expect(paid).toBe(paidUninterrupted);
   });
 
-  it("--write-back copies the best skill over the user's folder after saving the original", async () => {
+  it("--write-back writes the best skill into the real folder of a symlinked skill, keeping .git, modes and a backup", async () => {
     const runs = await tempDir();
-    const mine = join(runs, "skills", "csv-analyst");
-    await cp(join(REPO, "examples", "sim-world", "skills", "csv-analyst"), mine, { recursive: true });
-    const original = await readFile(join(mine, "SKILL.md"), "utf8");
+    const real = join(runs, "real", "csv-analyst");
+    await cp(join(REPO, "examples", "sim-world", "skills", "csv-analyst"), real, { recursive: true });
+    await mkdir(join(real, ".git"), { recursive: true });
+    await writeFile(join(real, ".git", "HEAD"), "ref: refs/heads/main\n");
+    await mkdir(join(real, "scripts"), { recursive: true });
+    await writeFile(join(real, "scripts", "check.sh"), "#!/bin/sh\necho ok\n");
+    await chmod(join(real, "scripts", "check.sh"), 0o755);
+    const linked = join(runs, "csv-analyst");
+    await symlink(real, linked);
+    const original = await readFile(join(real, "SKILL.md"), "utf8");
     const result = await runCli([
       "optimize",
       "--skill",
-      mine,
-      "--bench",
-      "sim",
-      "--model",
-      "sim:noise=0.1",
+      linked,
+      ...SIM_RUN,
       "--runs-dir",
       join(runs, "runs"),
       "--iterations",
@@ -186,12 +193,150 @@ describe("skillgrad optimize on the sim world (a simulation)", () => {
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.best.version).not.toBe("v000");
-    expect(await readFile(join(mine, "SKILL.md"), "utf8")).toBe(
+    expect((await lstat(linked)).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(real, "SKILL.md"), "utf8")).toBe(
       await readFile(join(summary.bestSkillDir, "SKILL.md"), "utf8"),
     );
-    expect(await readFile(join(summary.runDir, "write-back-backup", "csv-analyst", "SKILL.md"), "utf8")).toBe(
-      original,
+    expect(await readFile(join(real, ".git", "HEAD"), "utf8")).toBe("ref: refs/heads/main\n");
+    expect((await stat(join(real, "scripts", "check.sh"))).mode & 0o777).toBe(0o755);
+    const backup = summary.writeBack.backup as string;
+    expect(result.stderr).toContain(`backup of the original: ${backup}`);
+    expect((await lstat(backup)).isDirectory()).toBe(true);
+    expect(await readFile(join(backup, "SKILL.md"), "utf8")).toBe(original);
+    expect(await readFile(join(backup, ".git", "HEAD"), "utf8")).toBe("ref: refs/heads/main\n");
+  });
+
+  it("--write-back waits for a budget-stopped run to be finished by --resume, then writes back", async () => {
+    const runs = await tempDir();
+    const mine = join(runs, "csv-analyst");
+    await cp(join(REPO, "examples", "sim-world", "skills", "csv-analyst"), mine, { recursive: true });
+    const original = await readFile(join(mine, "SKILL.md"), "utf8");
+    const common = ["--iterations", "3", "--json", "--quiet"];
+    const stopped = await runCli([
+      "optimize",
+      "--skill",
+      mine,
+      ...SIM_RUN,
+      ...common,
+      "--runs-dir",
+      join(runs, "runs"),
+      "--max-calls",
+      "60",
+      "--no-cache",
+      "--write-back",
+    ]);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    const first = JSON.parse(stopped.stdout);
+    expect(first.status).toBe("stopped");
+    expect(stopped.stderr).toContain("not written back: the run stopped");
+    expect(await readFile(join(mine, "SKILL.md"), "utf8")).toBe(original);
+    const resumed = await runCli(["optimize", "--resume", first.runDir, "--max-calls", "100000", ...common]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const done = JSON.parse(resumed.stdout);
+    expect(done.status).toBe("done");
+    expect(done.best.version).not.toBe("v000");
+    expect(await readFile(join(mine, "SKILL.md"), "utf8")).toBe(
+      await readFile(join(done.bestSkillDir, "SKILL.md"), "utf8"),
     );
+    expect(await readFile(join(done.writeBack.backup, "SKILL.md"), "utf8")).toBe(original);
+  });
+
+  it("resuming an early-stopped run trains no further, even when it was killed before it was marked done", async () => {
+    const runs = await tempDir();
+    const args = [
+      "optimize",
+      ...SIM_RUN,
+      "--seed",
+      "3",
+      "--early-stop",
+      "1",
+      "--train-from",
+      "all",
+      "--json",
+      "--quiet",
+    ];
+    const first = await runCli([...args, "--runs-dir", runs]);
+    expect(first.code, first.stderr).toBe(0);
+    const done = JSON.parse(first.stdout);
+    expect(done).toMatchObject({ status: "done", stoppedBy: "early-stop" });
+    const batches = Math.ceil(
+      JSON.parse(await readFile(join(done.runDir, "state.json"), "utf8")).trainIds.length / 4,
+    );
+    expect(done.iterations).toBeLessThan(batches);
+    const paid = async () => (await ledgerLines(done.runDir)).filter((line) => !line.cacheHit).length;
+    const paidBefore = await paid();
+
+    const again = await runCli(["optimize", "--resume", done.runDir, "--json", "--quiet"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ iterations: done.iterations, stoppedBy: "early-stop" });
+    expect(JSON.parse(again.stdout).final.hash).toBe(done.final.hash);
+    expect(await paid()).toBe(paidBefore);
+
+    // as if killed after the iteration that reached the streak was saved, before the run was marked done
+    const statePath = join(done.runDir, "state.json");
+    const state = JSON.parse(await readFile(statePath, "utf8"));
+    expect(state.cleanStreak).toBeGreaterThanOrEqual(1);
+    await writeFile(statePath, JSON.stringify({ ...state, status: "running", stoppedBy: undefined }));
+    const resumed = await runCli(["optimize", "--resume", done.runDir, "--json", "--quiet"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({
+      iterations: done.iterations,
+      stoppedBy: "early-stop",
+    });
+    expect(await paid()).toBe(paidBefore);
+  });
+
+  it("a run killed during its final test evaluation resumes by finishing the test evaluation only", async () => {
+    const args = ["optimize", "--bench", "sim", "--model", "sim:noise=0.1,latency=30", "--seed", "3"];
+    const common = ["--early-stop", "1", "--train-from", "all", "--json", "--quiet"];
+    const whole = await runCli([
+      ...args,
+      ...common,
+      "--runs-dir",
+      await tempDir(),
+      "--cache-dir",
+      await tempDir(),
+    ]);
+    expect(whole.code, whole.stderr).toBe(0);
+    const uninterrupted = JSON.parse(whole.stdout);
+
+    const runs = await tempDir();
+    const child = spawn(
+      process.execPath,
+      [CLI, ...args, ...common, "--runs-dir", runs, "--cache-dir", await tempDir()],
+      {
+        stdio: "ignore",
+      },
+    );
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    let killedAt = "";
+    for (let waited = 0; waited < 60_000 && !killedAt; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const run = existsSync(runs) ? newestRun(runs) : "";
+      const events =
+        run && existsSync(join(runs, run, "events.jsonl"))
+          ? await readFile(join(runs, run, "events.jsonl"), "utf8")
+          : "";
+      if (events.includes('"type":"task-done","subdir":"test/v000"')) {
+        child.kill("SIGKILL");
+        killedAt = run;
+      }
+    }
+    await exited;
+    expect(killedAt, "the run reached the test split before being killed").not.toBe("");
+    const runDir = join(runs, killedAt);
+    expect(existsSync(join(runDir, "summary.json"))).toBe(false);
+    const linesBefore = (await ledgerLines(runDir)).length;
+
+    const resumed = await runCli(["optimize", "--resume", runDir, "--json", "--quiet"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const summary = JSON.parse(resumed.stdout);
+    expect(summary.iterations).toBe(uninterrupted.iterations);
+    expect(summary.final.hash).toBe(uninterrupted.final.hash);
+    expect(summary.final.passRate).toBe(uninterrupted.final.passRate);
+    const added = (await ledgerLines(runDir)).slice(linesBefore);
+    expect(added.length).toBeGreaterThan(0);
+    expect([...new Set(added.map((line) => line.stage))]).toEqual(["test"]);
   });
 
   it("stops cleanly at --max-calls, then a resume with a larger budget finishes the run", async () => {

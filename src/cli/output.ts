@@ -1,8 +1,10 @@
 import type { EvalSummary } from "../eval/evaluate.js";
+import { isSimulatedModel } from "../models/index.js";
 import type { OptimizeSummary } from "../optimizer/finish.js";
 
+/** Whether a model string names a simulation (its provider record says so). */
 export function isSimulated(model: string): boolean {
-  return model === "sim" || model.startsWith("sim:");
+  return isSimulatedModel(model);
 }
 
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { modelFormsHelp, modelSpecForms } from "../models/index.js";
 import { oneOf, positiveInt, positiveNumber } from "./parse.js";
 
 /** What `eval` and `optimize` both take: models, how tasks run, where the run goes, what is printed. */
@@ -11,6 +12,7 @@ export interface RunOptions {
   repeat: number;
   runsDir: string;
   sandbox: "auto" | "bwrap" | "none";
+  trustGraders: boolean;
   maxTurns: number;
   commandTimeout: number;
   taskTimeout: number;
@@ -21,11 +23,10 @@ export interface RunOptions {
 }
 
 export function addRunOptions(command: Command): Command {
+  // read when help is shown, so providers registered later are listed too
+  command.addHelpText("after", () => `\nModels (--model and the per-role options):\n${modelFormsHelp()}\n`);
   return command
-    .option(
-      "--model <model>",
-      "model for every role: openai:<id>, anthropic:<id>, ollama:<id>, openai-compatible:<url>#<id>, or sim (an offline simulation)",
-    )
+    .option("--model <model>", `model for every role: ${modelSpecForms().join(", ")} (see "Models" below)`)
     .option("--executor-model <model>", "model for the agent that uses the skill (overrides --model)")
     .option("--config <file>", "JSON or YAML config: models per role, prices, concurrency, retries")
     .option("--concurrency <n>", "task runs at the same time", positiveInt, 4)
@@ -33,9 +34,14 @@ export function addRunOptions(command: Command): Command {
     .option("--runs-dir <dir>", "where run folders are made", "runs")
     .option(
       "--sandbox <mode>",
-      "auto (bubblewrap when installed), bwrap, or none (reduced isolation)",
+      "auto or bwrap (bubblewrap; refuses to run agent commands without it), or none (no isolation: an explicit opt-out)",
       oneOf("auto", "bwrap", "none"),
       "auto",
+    )
+    .option(
+      "--trust-graders",
+      "run the tasks' command graders on the host (default: in the sandbox, like the agent's commands)",
+      false,
     )
     .option("--max-turns <n>", "model turns per task before it counts as failed", positiveInt, 30)
     .option("--command-timeout <s>", "seconds one shell command may run", positiveNumber, 120)
@@ -52,6 +58,7 @@ export function executionSettings(options: RunOptions) {
     concurrency: options.concurrency,
     repeat: options.repeat,
     sandbox: options.sandbox,
+    trustGraders: options.trustGraders,
     maxTurns: options.maxTurns,
     commandTimeoutSec: options.commandTimeout,
     taskTimeoutSec: options.taskTimeout,

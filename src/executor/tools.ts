@@ -1,5 +1,6 @@
 import { tool, zodSchema } from "ai";
 import { z } from "zod";
+import { SkillgradError } from "../errors.js";
 import { runSandboxed, type SandboxMode } from "../sandbox/index.js";
 import type { Skill } from "../skill/index.js";
 import { activationText } from "./prompt.js";
@@ -20,6 +21,11 @@ export interface ToolContext {
   commandTimeoutSec: number;
   /** Characters of a file or command output returned to the model. */
   maxOutputChars: number;
+  /**
+   * Told when a command could not be run for a reason that is not the agent's (e.g. no working
+   * sandbox): the run must stop, not carry on as if the agent had failed.
+   */
+  onSystemError?: (error: SkillgradError) => void;
 }
 
 // Built once: the SDK caches each schema's JSON form, so tasks and turns do not convert them again.
@@ -65,7 +71,10 @@ export function executorTools(context: ToolContext) {
             mode: context.sandbox,
             limits: { timeoutMs: timeoutSec * 1000, maxOutputChars: context.maxOutputChars },
           },
-        );
+        ).catch((error: unknown) => {
+          if (error instanceof SkillgradError) context.onSystemError?.(error);
+          throw error;
+        });
         const status = result.timedOut ? `timed out after ${timeoutSec} s` : `exit code ${result.exitCode}`;
         return [
           status,

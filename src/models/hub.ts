@@ -13,13 +13,12 @@ import { cacheKey, type ModelIdentity, ResponseCache } from "./cache.js";
 import { addToTotals, type LedgerEntry, type LedgerTotals, LedgerWriter, summarizeLedger } from "./ledger.js";
 import { costOf, type Price, type PriceOverrides, priceFor, type TokenCounts } from "./prices.js";
 import {
-  baseURLFor,
   checkModelCredentials,
   createProviderModel,
   type Env,
-  keyVariableFor,
-} from "./providers.js";
-import { registeredProvider } from "./registry.js";
+  type ProviderRecord,
+  providerFor,
+} from "./providers/index.js";
 import { callWithRetries, type RetryDeps, type RetryPolicy } from "./retry.js";
 import { MODEL_ROLES, type ModelRole } from "./roles.js";
 import { type ModelSpec, parseModelSpec } from "./spec.js";
@@ -56,9 +55,9 @@ export interface ModelHubOptions {
   /** Per attempt, in ms. */
   timeoutMs?: number;
   /**
-   * Parallel calls per endpoint. A number applies to every provider except in-process ones (the sim). A record is looked up
-   * by endpoint ("openai@https://api.openai.com/v1"), then provider ("openai", "ollama", "sim"), then
-   * "default".
+   * Parallel calls per endpoint. A number applies to every provider except those that keep their own
+   * (sim). A record is looked up by endpoint ("openai@https://api.openai.com/v1"), then provider
+   * ("openai", "ollama", "sim"), then "default".
    */
   concurrency?: Record<string, number> | number;
   budget?: Budget;
@@ -164,12 +163,12 @@ export class ModelHub {
   private endpointFor(spec: ModelSpec): Endpoint {
     const known = this.endpoints.get(spec.raw);
     if (known) return known;
-    const baseURL = baseURLFor(spec, this.env);
-    const inProcess = registeredProvider(spec.provider)?.inProcess === true;
-    const limiterKey = inProcess ? spec.provider : `${spec.provider}@${baseURL}`;
+    const record = providerFor(spec);
+    const baseURL = record.baseURL(spec, this.env);
+    const limiterKey = `${spec.provider}@${baseURL}`;
     let limit = this.limiters.get(limiterKey);
     if (!limit) {
-      limit = pLimit(this.concurrencyFor(limiterKey, spec.provider, inProcess));
+      limit = pLimit(this.concurrencyFor(limiterKey, spec.provider, record.concurrency));
       this.limiters.set(limiterKey, limit);
     }
     const endpoint: Endpoint = {
@@ -177,17 +176,17 @@ export class ModelHub {
       identity: { provider: spec.provider, modelId: spec.modelId, baseURL },
       price: priceFor(spec, this.options.prices),
       limit,
-      keyVariable: keyVariableFor(spec.provider),
+      keyVariable: record.key?.variable,
     };
     this.endpoints.set(spec.raw, endpoint);
     return endpoint;
   }
 
-  private concurrencyFor(limiterKey: string, provider: string, inProcess: boolean): number {
+  private concurrencyFor(limiterKey: string, provider: string, own: ProviderRecord["concurrency"]): number {
     const setting = this.options.concurrency;
-    const fallback = inProcess ? Number.POSITIVE_INFINITY : HUB_DEFAULTS.concurrency;
+    const fallback = own?.default ?? HUB_DEFAULTS.concurrency;
     if (setting === undefined) return fallback;
-    if (typeof setting === "number") return inProcess ? fallback : validConcurrency(setting);
+    if (typeof setting === "number") return own?.ownConcurrency ? fallback : validConcurrency(setting);
     const chosen = setting[limiterKey] ?? setting[provider] ?? setting.default;
     return chosen === undefined ? fallback : validConcurrency(chosen);
   }
@@ -195,7 +194,10 @@ export class ModelHub {
   private middleware(role: ModelRole, endpoint: Endpoint): LanguageModelV3Middleware {
     return {
       specificationVersion: "v3",
-      wrapGenerate: ({ params, model }) => this.generate(role, endpoint, model, params),
+      wrapGenerate: ({ params, model }) => {
+        const { label, rest } = takeCallLabel(params);
+        return this.generate(role, endpoint, model, rest, label);
+      },
       wrapStream: async () => {
         throw new SkillgradError(
           "streaming is not supported by skillgrad's model layer: call generateText (with maxRetries: 0), not streamText",
@@ -209,6 +211,7 @@ export class ModelHub {
     endpoint: Endpoint,
     model: LanguageModelV3,
     params: LanguageModelV3CallOptions,
+    label: string | undefined,
   ): Promise<LanguageModelV3GenerateResult> {
     const key = this.cache ? cacheKey(endpoint.identity, params) : undefined;
     if (this.cache && key) {
@@ -217,7 +220,7 @@ export class ModelHub {
       if (hit) {
         const tokens = tokenCounts(hit.usage);
         this.record({
-          ...base(role, endpoint, readStart),
+          ...base(role, endpoint, readStart, label),
           cacheHit: true,
           costUsd: 0,
           savedTokens: {
@@ -231,7 +234,7 @@ export class ModelHub {
         return hit;
       }
     }
-    const call = this.paidCall(role, endpoint, model, params, key);
+    const call = this.paidCall(role, endpoint, model, params, key, label);
     if (!key) return call;
     // nothing awaited since the in-flight check, so no identical call can slip in between
     this.inflight.set(key, call);
@@ -259,6 +262,7 @@ export class ModelHub {
     model: LanguageModelV3,
     params: LanguageModelV3CallOptions,
     key: string | undefined,
+    label: string | undefined,
   ): Promise<LanguageModelV3GenerateResult> {
     return endpoint.limit(async () => {
       checkBudget(this.options.budget, {
@@ -285,7 +289,11 @@ export class ModelHub {
           this.options.retryDeps,
         );
       } catch (error) {
-        this.record({ ...base(role, endpoint, start), retries: state.retries, error: errorMessage(error) });
+        this.record({
+          ...base(role, endpoint, start, label),
+          retries: state.retries,
+          error: errorMessage(error),
+        });
         throw error;
       }
       // Cache first, then the ledger: a run killed in between repeats no call that the ledger shows done.
@@ -295,7 +303,7 @@ export class ModelHub {
       }
       const tokens = tokenCounts(result.usage);
       this.record({
-        ...base(role, endpoint, start),
+        ...base(role, endpoint, start, label),
         inputTokens: tokens.inputTokens,
         cachedInputTokens: tokens.cachedInputTokens,
         cacheWriteTokens: tokens.cacheWriteTokens,
@@ -337,9 +345,33 @@ function withoutSalt(params: LanguageModelV3CallOptions): LanguageModelV3CallOpt
   return { ...params, providerOptions };
 }
 
+/**
+ * `providerOptions.skillgradCall.label` names one call in the ledger (`skillgrad serve` puts its
+ * request id there, to tie each HTTP request to the call it caused). Unlike the cache salt it is
+ * neither part of the cache key nor sent.
+ */
+export const CALL_LABEL_NAMESPACE = "skillgradCall";
+
+function takeCallLabel(params: LanguageModelV3CallOptions): {
+  label: string | undefined;
+  rest: LanguageModelV3CallOptions;
+} {
+  if (!params.providerOptions || !(CALL_LABEL_NAMESPACE in params.providerOptions)) {
+    return { label: undefined, rest: params };
+  }
+  const { [CALL_LABEL_NAMESPACE]: tag, ...providerOptions } = params.providerOptions;
+  const label = typeof tag?.label === "string" ? tag.label : undefined;
+  const rest = {
+    ...params,
+    providerOptions: Object.keys(providerOptions).length > 0 ? providerOptions : undefined,
+  };
+  return { label, rest };
+}
+
 /** A ledger entry with nothing spent yet; `ms` runs from `start` to now. */
-function base(role: ModelRole, endpoint: Endpoint, start: number): LedgerEntry {
+function base(role: ModelRole, endpoint: Endpoint, start: number, label?: string): LedgerEntry {
   return {
+    ...(label === undefined ? {} : { label }),
     ts: new Date(start).toISOString(),
     role,
     model: endpoint.spec.raw,

@@ -2,6 +2,7 @@ export { type Budget, BudgetExceededError } from "./budget.js";
 export { cacheKey, type ModelIdentity, ResponseCache } from "./cache.js";
 export {
   CACHE_SALT_NAMESPACE,
+  CALL_LABEL_NAMESPACE,
   type CallListener,
   HUB_DEFAULTS,
   ModelHub,
@@ -29,16 +30,17 @@ export {
   baseURLFor,
   checkModelCredentials,
   createProviderModel,
-  DEFAULT_BASE_URLS,
   type Env,
+  isSimulatedModel,
   keyVariableFor,
-} from "./providers.js";
-export {
+  modelFormsHelp,
   type ProviderRecord,
-  registeredProvider,
-  registeredProviders,
+  providerFor,
+  providerNamed,
+  providerRecords,
   registerProvider,
-} from "./registry.js";
+  SpecProblem,
+} from "./providers/index.js";
 export {
   MODEL_ROLES,
   type ModelRole,
@@ -49,11 +51,4 @@ export {
   resolveRoleModels,
 } from "./roles.js";
 export { maskSecrets } from "./secrets.js";
-export {
-  type BuiltinProvider,
-  MODEL_SPEC_FORMS,
-  type ModelSpec,
-  modelSpecForms,
-  type ProviderName,
-  parseModelSpec,
-} from "./spec.js";
+export { type ModelSpec, modelSpecForms, type ProviderName, parseModelSpec } from "./spec.js";

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SkillgradError } from "../errors.js";
-import { priceFor } from "./prices.js";
-import { baseURLFor, checkModelCredentials, createProviderModel } from "./providers.js";
-import { registerProvider } from "./registry.js";
+import { baseURLFor, checkModelCredentials, createProviderModel } from "./providers/index.js";
 import { parseModelSpec } from "./spec.js";
 
 describe("parseModelSpec", () => {
@@ -51,32 +49,6 @@ describe("parseModelSpec", () => {
     ]) {
       expect(message).toContain(form);
     }
-  });
-});
-
-describe("registered providers", () => {
-  it("parses, builds, prices and names a provider registered from outside models/", () => {
-    const model = createProviderModel("ollama:x", {});
-    registerProvider({
-      name: "fake-registered",
-      form: "fake-registered[:<n>]",
-      parse(rest) {
-        if (rest !== "" && !/^\d+$/.test(rest)) throw new SkillgradError(`bad option "${rest}"`);
-        return rest === "" ? "default" : rest;
-      },
-      create: () => model,
-      price: { input: 0, cachedInput: 0, output: 0 },
-    });
-    expect(parseModelSpec("fake-registered")).toMatchObject({
-      provider: "fake-registered",
-      modelId: "default",
-    });
-    expect(parseModelSpec("fake-registered:3")).toMatchObject({ modelId: "3" });
-    expect(() => parseModelSpec("fake-registered:x")).toThrow(/bad option/);
-    expect(createProviderModel("fake-registered:2", {})).toBe(model);
-    expect(baseURLFor(parseModelSpec("fake-registered"), {})).toBe("fake-registered");
-    expect(priceFor("fake-registered")).toEqual({ input: 0, cachedInput: 0, output: 0 });
-    expect(() => parseModelSpec("nope")).toThrow(/fake-registered\[:<n>\]/);
   });
 });
 

@@ -5,6 +5,7 @@ import { BudgetExceededError, type LedgerTotals } from "../models/index.js";
 import { evaluateVersion } from "./evaluate-version.js";
 import type { LoopResult, OptimizeInput } from "./loop.js";
 import type { LoopState } from "./state.js";
+import type { WriteBackResult } from "./write-back.js";
 
 export interface VersionScore {
   version: string;
@@ -36,6 +37,8 @@ export interface OptimizeSummary {
   byModel: LedgerTotals["byModel"];
   byStage: LedgerTotals["byStage"];
   wallMs: number;
+  /** What --write-back wrote into the user's folder, when it did. */
+  writeBack?: WriteBackResult;
 }
 
 /**

@@ -47,6 +47,8 @@ export interface OptimizeSettings {
   momentum: boolean;
   contrastive: boolean;
   sandbox: SandboxMode;
+  /** Run the tasks' `command` graders on the host instead of in the sandbox. */
+  trustGraders?: boolean;
   maxTurns: number;
   commandTimeoutSec: number;
   taskTimeoutSec: number;
@@ -140,6 +142,9 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
     return (await evaluateInto(join("validation", version), split.validation, version)).summary.passRate;
   };
 
+  // A finished run (every batch, or an early stop) trains no further: a resume only completes its end.
+  if (state.status === "done") return { state, skillDir };
+
   try {
     // Validation score of the seed, for the gate and for choosing the best version.
     const seedRecord = state.versions[0] as VersionRecord;
@@ -176,16 +181,17 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
     }
 
     const batches = planBatches(state.trainIds, settings);
-    for (let iteration = state.iteration + 1; iteration <= batches.length; iteration++) {
+    // checked before each batch too, so a run killed right after its early stop does not go on
+    const cleanEnough = () => (state as LoopState).cleanStreak >= settings.earlyStop;
+    for (let iteration = state.iteration + 1; iteration <= batches.length && !cleanEnough(); iteration++) {
       const batch = (batches[iteration - 1] ?? [])
         .map((id) => tasksById.get(id))
         .filter((t): t is Task => t !== undefined);
       await runIteration(iteration, batch);
-      if (state.cleanStreak >= settings.earlyStop) {
-        state.stoppedBy = "early-stop";
-        state.stopReason = `${state.cleanStreak} consecutive batches with no failure`;
-        break;
-      }
+    }
+    if (cleanEnough()) {
+      state.stoppedBy = "early-stop";
+      state.stopReason = `${state.cleanStreak} consecutive batches with no failure`;
     }
     state.status = "done";
     state.stoppedBy ??= "iterations";

@@ -1,5 +1,3 @@
-import { cp, mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
 import { recordEvent } from "../runs/run-folder.js";
 import type { SplitManifest } from "../tasks/split.js";
 import type { Task } from "../tasks/types.js";
@@ -49,17 +47,4 @@ export async function runOptimize(input: OptimizeInput): Promise<OptimizeSummary
   await writeJsonAtomic(input.folder.summary, summary);
   await recordEvent(input.folder, { type: "optimize-done", status: summary.status });
   return summary;
-}
-
-/** Copies the best skill over the user's skill folder, after saving the original beside the run. */
-export async function writeBack(summary: OptimizeSummary, userSkillDir: string): Promise<string> {
-  const backup = join(summary.runDir, "write-back-backup");
-  await rm(backup, { recursive: true, force: true });
-  await mkdir(backup, { recursive: true });
-  await cp(userSkillDir, join(backup, userSkillDir.split(/[\\/]/).filter(Boolean).at(-1) ?? "skill"), {
-    recursive: true,
-  });
-  await rm(userSkillDir, { recursive: true, force: true });
-  await cp(summary.bestSkillDir, userSkillDir, { recursive: true });
-  return backup;
 }

@@ -1,3 +1,6 @@
+import { SkillgradError } from "../errors.js";
+import { findSystemExecutable } from "./executables.js";
+
 /**
  * Who the sandboxed command runs as.
  *
@@ -22,4 +25,24 @@ export function currentUser(): HostUser {
 /** True when commands must be dropped to SANDBOX_UID (we are root). */
 export function mustDropPrivileges(user: HostUser = currentUser()): boolean {
   return user.uid === 0;
+}
+
+/** setpriv argv that becomes nobody with no capabilities and no way to gain any, then execs the rest. */
+export function dropPrivilegesPrefix(): string[] {
+  const setpriv = findSystemExecutable("setpriv");
+  if (!setpriv) {
+    throw new SkillgradError(
+      "setpriv (util-linux) is missing; install util-linux, or do not run skillgrad as root",
+    );
+  }
+  return [
+    setpriv,
+    `--reuid=${SANDBOX_UID}`,
+    `--regid=${SANDBOX_GID}`,
+    "--clear-groups",
+    "--inh-caps=-all",
+    "--bounding-set=-all",
+    "--no-new-privs",
+    "--",
+  ];
 }

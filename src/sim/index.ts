@@ -1,4 +1,5 @@
-import { type ProviderRecord, registerProvider } from "../models/index.js";
+import { errorMessage } from "../errors.js";
+import { type ProviderRecord, registerProvider, SpecProblem } from "../models/index.js";
 import { createSimModel, simOptionsFromSpec } from "./model.js";
 
 /**
@@ -8,15 +9,23 @@ import { createSimModel, simOptionsFromSpec } from "./model.js";
  */
 export const simProvider: ProviderRecord = {
   name: "sim",
-  form: "sim",
+  forms: ["sim", "sim:noise=<0-1>,seed=<n>,latency=<ms>"],
+  needs: "an offline simulation, not a language model",
+  bareName: true,
   parse(rest) {
-    simOptionsFromSpec(rest); // a typo in the options fails here, before any work
-    return rest === "" ? "sim" : rest;
+    try {
+      simOptionsFromSpec(rest); // a typo in the options fails here, before any work
+    } catch (error) {
+      throw new SpecProblem(errorMessage(error));
+    }
+    return { modelId: rest === "" ? "sim" : rest };
   },
   create: (spec) => createSimModel(simOptionsFromSpec(spec.raw.replace(/^sim:?/, ""))),
-  baseURL: "sim",
-  price: { input: 0, cachedInput: 0, output: 0 },
-  inProcess: true,
+  baseURL: () => "sim",
+  price: () => ({ input: 0, cachedInput: 0, output: 0 }),
+  // runs in this process and answers at once: no limit unless the config names one for "sim"
+  concurrency: { default: Number.POSITIVE_INFINITY, ownConcurrency: true },
+  simulated: true,
 };
 
 registerProvider(simProvider);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { SkillgradError } from "../errors.js";
-import { createProviderModel, parseModelSpec, priceFor } from "../models/index.js";
+import {
+  createProviderModel,
+  isSimulatedModel,
+  modelFormsHelp,
+  parseModelSpec,
+  priceFor,
+} from "../models/index.js";
 import "./index.js";
 
 describe("the sim provider (a simulation)", () => {
@@ -16,5 +22,7 @@ describe("the sim provider (a simulation)", () => {
   it("is free, and listed among the accepted model forms", () => {
     expect(priceFor("sim")).toEqual({ input: 0, cachedInput: 0, output: 0 });
     expect(() => parseModelSpec("gpt-4.1")).toThrow(/, sim,/);
+    expect(isSimulatedModel("sim:noise=0.1")).toBe(true);
+    expect(modelFormsHelp()).toContain("sim | sim:noise=<0-1>,seed=<n>,latency=<ms>  (an offline simulation");
   });
 });

@@ -1,11 +1,6 @@
 import type { Command } from "commander";
-import {
-  findOutputs,
-  gradeTasks,
-  loadSpreadsheetBench,
-  type SsbTask,
-  type TaskGrade,
-} from "../../benchmarks/spreadsheetbench/index.js";
+import type { TaskGrade } from "../../benchmarks/spreadsheetbench/grade.js";
+import type { SsbTask } from "../../benchmarks/spreadsheetbench/loader.js";
 import { SkillgradError, UsageError } from "../../errors.js";
 
 interface GradeSsbCliOptions {
@@ -40,6 +35,11 @@ export function register(grade: Command): void {
     .option("--json", "print one JSON object per task on stdout")
     .addHelpText("after", HELP_AFTER)
     .action(async (options: GradeSsbCliOptions) => {
+      // Loaded here, not at the top, so that `skillgrad --help` and `grade … --help` stay fast.
+      const [{ findOutputs, gradeTasks }, { loadSpreadsheetBench }] = await Promise.all([
+        import("../../benchmarks/spreadsheetbench/grade.js"),
+        import("../../benchmarks/spreadsheetbench/loader.js"),
+      ]);
       const tasks = await loadSpreadsheetBench(options.data);
       const outputs = await findOutputs(options.outputs);
       const selected = selectTasks(tasks, outputs, options);

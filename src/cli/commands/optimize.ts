@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { loadBenchmark } from "../../benchmarks/registry.js";
 import { SkillgradError, UsageError } from "../../errors.js";
@@ -14,7 +14,8 @@ import {
 } from "../../models/index.js";
 import type { OptimizeSummary } from "../../optimizer/finish.js";
 import type { Gate, OptimizeSettings } from "../../optimizer/loop.js";
-import { DEFAULT_SETTINGS, runOptimize, splitTasks, writeBack } from "../../optimizer/optimize.js";
+import { DEFAULT_SETTINGS, runOptimize, splitTasks } from "../../optimizer/optimize.js";
+import { writeBack } from "../../optimizer/write-back.js";
 import { Progress } from "../../runs/progress.js";
 import { writeReport } from "../../runs/report/index.js";
 import { createRunFolder, type RunFolder, runFolderAt } from "../../runs/run-folder.js";
@@ -27,6 +28,8 @@ import { formatOptimizeSummary, isSimulated } from "../output.js";
 import { oneOf, positiveInt, positiveNumber } from "../parse.js";
 import { addRunOptions, cacheDirFor, executionSettings, type RunOptions } from "../run-options.js";
 import { loadSkillOrExplain } from "../skill-input.js";
+// Registers the offline simulation as the `sim` model provider (here, not in main.ts: start-up stays light).
+import "../../sim/index.js";
 
 export interface OptimizeCliOptions extends RunOptions {
   skill?: string;
@@ -126,7 +129,10 @@ export function addOptimizeOptions(command: Command): Command {
       "--resume <run>",
       "continue a stopped or killed run (its folder) where it stopped; with --max-cost/--max-calls, under a new budget",
     )
-    .option("--write-back", "copy the best skill over --skill at the end (a backup goes to the run folder)");
+    .option(
+      "--write-back",
+      "at the end, write the best version into --skill file by file (other files, modes and .git/ stay; a backup copy goes to the run folder)",
+    );
 }
 
 export function register(program: Command): void {
@@ -175,6 +181,7 @@ export function jsonSummary(summary: OptimizeSummary) {
     stopReason: summary.stopReason,
     testNote: summary.testNote,
     bestSkillDir: summary.bestSkillDir,
+    ...(summary.writeBack ? { writeBack: summary.writeBack } : {}),
   };
 }
 
@@ -276,13 +283,46 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
     progress.stop();
     await writeReport(folder.dir);
   }
-  if (config.writeBack && !options.resume) {
-    const backup = await writeBack(summary, config.skillDir);
-    process.stderr.write(
-      `wrote the best skill (${summary.best.version}) over ${config.skillDir}; the original is in ${backup}\n`,
-    );
-  }
+  if (config.writeBack || options.writeBack) await writeBackBest(summary, config.skillDir);
   return summary;
+}
+
+/**
+ * --write-back: the best version goes into the user's folder once the run is done (a run stopped by
+ * its budget is written back when a resume finishes it). The summary records what was written.
+ */
+async function writeBackBest(summary: OptimizeSummary, skillDir: string) {
+  // on stderr even with --json: what happened to the user's own folder must always be said
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  if (summary.status !== "done") {
+    say(
+      `not written back: the run stopped (${summary.stopReason ?? summary.stoppedBy}); resume it with skillgrad optimize --resume ${summary.runDir} to finish and write back`,
+    );
+    return;
+  }
+  if (summary.best.version === "v000") {
+    say(`not written back: the seed skill stayed the best version; ${skillDir} is unchanged`);
+    return;
+  }
+  const result = await writeBack({
+    skillDir,
+    seedDir: join(summary.runDir, "skills", "v000", basename(summary.bestSkillDir)),
+    bestDir: summary.bestSkillDir,
+    backupRoot: join(summary.runDir, "write-back-backup"),
+  });
+  summary.writeBack = result;
+  await writeJsonAtomic(join(summary.runDir, "summary.json"), summary);
+  if (result.backup === null) {
+    say(`${result.target} already holds the best skill (${summary.best.version}); nothing written back`);
+    return;
+  }
+  say(
+    `wrote the best skill (${summary.best.version}) into ${result.target}: ${result.changed.length} changed, ${result.added.length} added, ${result.removed.length} removed; backup of the original: ${result.backup}`,
+  );
+  if (result.unlinked.length > 0)
+    say(
+      `  these were symlinks and are now regular files (their content changed): ${result.unlinked.join(", ")}`,
+    );
 }
 
 async function newRunConfig(options: OptimizeCliOptions): Promise<OptimizeRunConfig> {

@@ -23,7 +23,10 @@ export function register(program: Command): void {
     .requiredOption("--workspace <dir>", "existing folder to run in (the only place the command may write)")
     .option("--timeout <seconds>", "wall-clock limit; the whole process tree is killed", positiveNumber, 120)
     .addOption(
-      new Option("--sandbox <mode>", "auto: bubblewrap when it works, else none (with a warning)")
+      new Option(
+        "--sandbox <mode>",
+        "auto or bwrap: bubblewrap, refusing to run when it does not work here; none: no isolation (explicit opt-out)",
+      )
         .choices(["auto", "bwrap", "none"])
         .default("auto"),
     )
