@@ -51,6 +51,25 @@ describe("skillgrad grade wtq", () => {
     expect(result.stdout).toBe("accuracy: 0.6667 (2/3)\n");
   });
 
+  it("grades the first prediction of a file that starts with a byte order mark", async () => {
+    const file = await predictionsFile(
+      "bom.tsv",
+      `\uFEFF${q(0).id}\t${q(0).answers.join("\t")}\r\n${q(1).id}\tnot the answer\r\n`,
+    );
+    const result = await runCli(["grade", "wtq", "--data", WTQ, "--predictions", file, "--json"]);
+    expect(result.code).toBe(0);
+    expect(
+      result.stdout
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line)),
+    ).toEqual([
+      { id: q(0).id, correct: true },
+      { id: q(1).id, correct: false },
+    ]);
+    expect(result.stderr).toBe("accuracy: 0.5000 (1/2)\n");
+  });
+
   it("prints one JSON object per line with reasons for unknown and repeated ids", async () => {
     const file = await predictionsFile(
       "json.tsv",

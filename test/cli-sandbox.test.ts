@@ -1,10 +1,22 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  chown,
+  lchown,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasBwrap } from "../src/sandbox/index.js";
 import { runCli } from "./helpers/cli.js";
+import { startFakeOpenAI } from "./helpers/fake-openai.js";
 
 const bwrapInstalled = hasBwrap();
 if (!bwrapInstalled)
@@ -24,10 +36,31 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
+const asRoot = process.getuid?.() === 0;
+
+/**
+ * A folder for `sandbox run`. As root, commands run as nobody and skillgrad never changes the owner
+ * of a folder it did not create, so the test gives it to nobody itself, as a user would.
+ */
 async function freshWorkspace(): Promise<string> {
   const dir = await mkdtemp(join(scratch, "ws-"));
   await chmod(dir, 0o755);
+  if (asRoot) await chown(dir, 65534, 65534);
   return dir;
+}
+
+async function waitForFile(path: string, timeoutMs = 10_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await readFile(path, "utf8").catch(() => "");
+    if (text.endsWith("\n")) return text;
+    if (Date.now() > until) throw new Error(`${path} was not written in time`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function fileSize(path: string): Promise<number> {
+  return (await stat(path).catch(() => undefined))?.size ?? 0;
 }
 
 function sandboxRun(mode: "bwrap" | "none", workspace: string, command: string[], extra: string[] = []) {
@@ -78,6 +111,233 @@ describe("skillgrad sandbox run: command line", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${missing} does not exist`);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("the sandbox fails closed", () => {
+  it.each([
+    [
+      "is not installed",
+      "/nonexistent/bwrap",
+      /SKILLGRAD_BWRAP=\/nonexistent\/bwrap is not an executable file/,
+    ],
+    ["does not work", "/bin/false", /bwrap \(\/bin\/false\) does not work here/],
+  ])(
+    "auto refuses to run the command when bubblewrap %s, saying how to install it",
+    async (_, bwrap, why) => {
+      const workspace = await freshWorkspace();
+      const result = await runCli(
+        ["sandbox", "run", "--workspace", workspace, "--", "sh", "-c", "echo ran > ran.txt"],
+        { env: { ...SECRETS, SKILLGRAD_BWRAP: bwrap } },
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(why);
+      expect(result.stderr).toContain("install bubblewrap (bash scripts/install-system-deps.sh");
+      expect(result.stderr).toContain("--sandbox none");
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      await expect(stat(join(workspace, "ran.txt"))).rejects.toThrow();
+    },
+  );
+
+  it("eval stops at the agent's first command when bubblewrap is not usable, and the command never runs", async () => {
+    const server = await startFakeOpenAI((request) =>
+      request.messages.some((m) => m.role === "tool")
+        ? { toolCall: { name: "finish", arguments: { answer: "done" } } }
+        : { toolCall: { name: "run_shell", arguments: { command: `touch ${join(scratch, "agent-ran")}` } } },
+    );
+    try {
+      const dir = await mkdtemp(join(scratch, "eval-"));
+      const tasks = join(dir, "tasks.jsonl");
+      await writeFile(tasks, `${JSON.stringify({ id: "t1", prompt: "run something", expected: "done" })}\n`);
+      const result = await runCli(
+        ["eval", "--no-skill", "--tasks", tasks, "--model", `openai-compatible:${server.url}#fake`],
+        { cwd: dir, env: { SKILLGRAD_BWRAP: "/nonexistent/bwrap" } },
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("no sandbox for agent commands");
+      expect(result.stderr).toContain("install bubblewrap");
+      await expect(stat(join(scratch, "agent-ran"))).rejects.toThrow();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe.skipIf(!bwrapInstalled)(
+  "eval: a task file's command grader runs in the sandbox unless --trust-graders",
+  () => {
+    it("cannot see a host file by default, and can with --trust-graders", async () => {
+      const server = await startFakeOpenAI(() => ({
+        toolCall: { name: "finish", arguments: { answer: "x" } },
+      }));
+      try {
+        const dir = await mkdtemp(join(scratch, "grader-"));
+        await chmod(dir, 0o755);
+        const hostDir = await mkdtemp(join(scratch, "host-"));
+        await chmod(hostDir, 0o755);
+        const hostFile = join(hostDir, "only-on-host.txt");
+        await writeFile(hostFile, "host\n", { mode: 0o644 });
+        const tasks = join(dir, "tasks.jsonl");
+        const grader = { type: "command", command: `test -r ${hostFile}` };
+        await writeFile(tasks, `${JSON.stringify({ id: "t1", prompt: "anything", grader })}\n`);
+        const run = (...extra: string[]) =>
+          runCli(
+            [
+              "eval",
+              "--no-skill",
+              "--tasks",
+              tasks,
+              "--model",
+              `openai-compatible:${server.url}#fake`,
+              "--json",
+              ...extra,
+            ],
+            { cwd: dir },
+          );
+        const sandboxed = await run();
+        expect(sandboxed.code, sandboxed.stderr).toBe(0);
+        expect(JSON.parse(sandboxed.stdout).passes).toBe(0);
+        const trusted = await run("--trust-graders");
+        expect(trusted.code, trusted.stderr).toBe(0);
+        expect(JSON.parse(trusted.stdout).passes).toBe(1);
+      } finally {
+        await server.close();
+      }
+    });
+  },
+);
+
+describe("skillgrad sandbox run --sandbox none: the command's parent holds no secret", () => {
+  it("starts the command from a clean process: /proc/$PPID/environ has no API key", async () => {
+    const workspace = await freshWorkspace();
+    const running = sandboxRun("none", workspace, [
+      "sh",
+      "-c",
+      "cat /proc/$PPID/environ > seen 2>/dev/null; echo $PPID > ppid; sleep 3",
+    ]);
+    // Read the parent's environment from the host (as the test's user, who may read it) while it runs.
+    const ppid = (await waitForFile(join(workspace, "ppid"))).trim();
+    const parentEnv = await readFile(`/proc/${ppid}/environ`, "utf8");
+    const result = await running;
+    expect(result.code).toBe(0);
+    expect(parentEnv).toContain("PATH=/usr/local/bin:/usr/bin:/bin");
+    const seen = await readFile(join(workspace, "seen"), "utf8");
+    for (const [name, value] of Object.entries(SECRETS)) {
+      expect(parentEnv).not.toContain(name);
+      expect(parentEnv).not.toContain(value);
+      expect(seen).not.toContain(value);
+    }
+  });
+});
+
+describe.each(bwrapInstalled ? (["bwrap", "none"] as const) : (["none"] as const))(
+  "skillgrad sandbox run --sandbox %s: nothing outlives the command",
+  (mode) => {
+    it("kills a daemon the command left behind (setsid, double fork) when the command returns", async () => {
+      const workspace = await freshWorkspace();
+      const beat = join(workspace, "beat");
+      const result = await sandboxRun(mode, workspace, [
+        "sh",
+        "-c",
+        "(setsid sh -c 'while :; do echo x >> beat; sleep 0.1; done' > /dev/null 2>&1 &); sleep 0.5; echo started",
+      ]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe("started\n");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const after = await fileSize(beat);
+      expect(after).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await fileSize(beat)).toBe(after);
+    });
+
+    it("kills a daemon left behind when the command times out", async () => {
+      const workspace = await freshWorkspace();
+      const beat = join(workspace, "beat");
+      const result = await sandboxRun(
+        mode,
+        workspace,
+        [
+          "sh",
+          "-c",
+          "(setsid sh -c 'while :; do echo x >> beat; sleep 0.1; done' > /dev/null 2>&1 &); sleep 60",
+        ],
+        ["--timeout", "1"],
+      );
+      expect(result.code).toBe(124);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const after = await fileSize(beat);
+      expect(after).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await fileSize(beat)).toBe(after);
+    });
+  },
+);
+
+describe.runIf(asRoot)("as root, skillgrad never hands a folder it did not create to nobody", () => {
+  it.each(bwrapInstalled ? (["bwrap", "none"] as const) : (["none"] as const))(
+    "sandbox run --sandbox %s leaves a /root folder and the id_rsa in it to root",
+    async (mode) => {
+      const dir = await mkdtemp(join(homedir(), "ws-with-id_rsa-"));
+      try {
+        await writeFile(join(dir, "id_rsa"), "-----BEGIN OPENSSH PRIVATE KEY-----\n", { mode: 0o600 });
+        const result = await sandboxRun(mode, dir, ["sh", "-c", "cat id_rsa; true"]);
+        expect(result.code).toBe(0);
+        expect(result.stdout).not.toContain("PRIVATE KEY");
+        expect(result.stderr).toContain("never changes the owner of a folder it did not create");
+        for (const path of [dir, join(dir, "id_rsa")]) {
+          const info = await stat(path);
+          expect([info.uid, info.gid]).toEqual([0, 0]);
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it("a leftover process swapping a folder for a symlink gets no host file handed over (10 tries)", async () => {
+    const workspace = await freshWorkspace();
+    const target = await mkdtemp(join(scratch, "host-target-"));
+    // The same names as in the workspace's folder, so a walk that follows the swapped-in link finds them.
+    const names = Array.from({ length: 200 }, (_, i) => `g${i}`);
+    for (const name of names) await writeFile(join(target, name), "host file\n");
+    await mkdir(join(workspace, "sub"));
+    for (const name of names.slice(0, 50)) await writeFile(join(workspace, "sub", name), "");
+    await symlink(target, join(workspace, "lnk"));
+    // Atomically exchanges the folder and the link, forever (renameat2 RENAME_EXCHANGE).
+    const swapper = [
+      "import ctypes, os",
+      "libc = ctypes.CDLL(None, use_errno=True)",
+      "open('swapper.pid', 'w').write(str(os.getpid()) + '\\n')",
+      "while True:",
+      "    libc.renameat2(-100, b'sub', -100, b'lnk', 2)",
+    ].join("\n");
+    await writeFile(join(workspace, "swap.py"), swapper);
+    for (const path of ["sub", "lnk", "swap.py", ...names.slice(0, 50).map((name) => `sub/${name}`)])
+      await lchown(join(workspace, path), 65534, 65534);
+    let swapperPid: number | undefined;
+    try {
+      const first = await sandboxRun("none", workspace, [
+        "sh",
+        "-c",
+        "(setsid python3 swap.py > /dev/null 2>&1 &); sleep 0.5",
+      ]);
+      expect(first.code).toBe(0);
+      swapperPid = Number((await readFile(join(workspace, "swapper.pid"), "utf8")).trim());
+      for (let attempt = 0; attempt < 10; attempt++) await sandboxRun("none", workspace, ["true"]);
+      const handedOver: string[] = [];
+      for (const name of ["", ...names])
+        if ((await stat(join(target, name))).uid !== 0) handedOver.push(join(target, name));
+      expect(handedOver).toEqual([]);
+      expect(() => process.kill(swapperPid as number, 0)).toThrow(); // the leftover process is gone
+    } finally {
+      if (swapperPid) {
+        try {
+          process.kill(swapperPid, "SIGKILL");
+        } catch {
+          // already gone, as it should be
+        }
+      }
+    }
   });
 });
 
@@ -295,7 +555,7 @@ describe("skillgrad sandbox run --sandbox none: reduced isolation, same limits",
       expect(result.stdout).not.toContain(name);
       expect(result.stdout).not.toContain(value);
     }
-    const warnings = result.stderr.split("\n").filter((line) => line.includes("isolation is reduced"));
+    const warnings = result.stderr.split("\n").filter((line) => line.includes("--sandbox none"));
     expect(warnings).toHaveLength(1);
   });
 

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SIM_FAMILIES } from "../src/benchmarks/sim/families.js";
+import { generateSimWorld } from "../src/benchmarks/sim/world.js";
 import { ModelHub } from "../src/models/index.js";
 import type { OptimizeSettings } from "../src/optimizer/loop.js";
 import { DEFAULT_SETTINGS, runOptimize, splitTasks } from "../src/optimizer/optimize.js";
@@ -27,7 +27,13 @@ const diagnosis = JSON.stringify({
   skippedStep: "checking the conventions",
 });
 const emptyMomentum = JSON.stringify({ memory: { patterns: [] }, overlay: { entries: [], themes: [] } });
-const allRules = SIM_FAMILIES.map((family) => `- ${family.rule}`).join("\n");
+
+import { formatRule } from "../src/sim/library/rules.js";
+
+/** Every family's conventions in the sim's rule syntax (from the example world's answer key). */
+const allRules = generateSimWorld()
+  .families.flatMap((family) => family.needs.map(formatRule))
+  .join("\n");
 
 type Edit = Record<string, unknown>;
 function patcherReply(edits: Array<{ anchor: string; edit: Edit }>): string {
@@ -118,7 +124,7 @@ describe("optimizer stages (sim executor, scripted optimizer model)", () => {
       {
         patch: () =>
           patcherReply([
-            { anchor: "section:matching-text", edit: { op: "delete_section", slug: "matching-text" } },
+            { anchor: "section:conventions", edit: { op: "delete_section", slug: "conventions" } },
           ]),
       },
       { gate: "nonneg", maxIterations: 2, trainFrom: "all" },
@@ -147,7 +153,7 @@ describe("optimizer stages (sim executor, scripted optimizer model)", () => {
             },
             { anchor: "section:workflow", edit: { op: "delete_file", path: "SKILL.md" } },
             {
-              anchor: "section:dates",
+              anchor: "section:conventions",
               edit: { op: "write_file", path: "SKILL.md", content: "---\nname: csv-analyst\n\u0000" },
             },
           ]),

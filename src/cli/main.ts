@@ -1,14 +1,26 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Help } from "commander";
 import { errorMessage, SkillgradError, storageError } from "../errors.js";
 import { removePendingTempFilesSync } from "../util/fs.js";
 import { VERSION } from "../version.js";
 import { commands } from "./commands/index.js";
 import { interruptMessage } from "./interrupt.js";
-// registers the offline simulation as the `sim` model provider
-import "../sim/index.js";
 
-export function buildProgram(): Command {
+/**
+ * The command the arguments run: the first word that is not an option (the program's own options
+ * take no values), or CMD in `help CMD`. Undefined when none is named.
+ */
+export function invokedCommand(args: readonly string[]): string | undefined {
+  const words = args.filter((arg) => !arg.startsWith("-"));
+  return words[0] === "help" ? words[1] : words[0];
+}
+
+/**
+ * The CLI for `args` (the arguments after the script). Only the invoked command's module is loaded;
+ * the others are listed in `--help` from the table in commands/index.ts, so start-up stays fast.
+ */
+export async function buildProgram(args: readonly string[]): Promise<Command> {
+  const listedOnly = new Map<Command, string>();
   const program = new Command("skillgrad")
     .description(
       "Make an agent skill measurably better on your own tasks: run it, grade it, diagnose failures, " +
@@ -17,13 +29,24 @@ export function buildProgram(): Command {
     .version(VERSION, "-V, --version", "print the version")
     .option("--debug", "print stack traces for errors")
     .showHelpAfterError("(run with --help for usage)")
+    .configureHelp({
+      subcommandTerm(this: Help, command: Command): string {
+        const usage = listedOnly.get(command);
+        if (usage === undefined) return Help.prototype.subcommandTerm.call(this, command);
+        return usage === "" ? command.name() : `${command.name()} ${usage}`;
+      },
+    })
     .exitOverride();
-  for (const register of commands) register(program);
+  const wanted = invokedCommand(args);
+  for (const entry of commands) {
+    if (entry.name === wanted) (await entry.load()).register(program);
+    else listedOnly.set(program.command(entry.name).description(entry.summary), entry.usage);
+  }
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv.slice(2));
   const debug = argv.includes("--debug");
   try {
     await program.parseAsync(argv);

@@ -20,3 +20,16 @@ export function oneOf<T extends string>(...choices: T[]): (value: string) => T {
     return value as T;
   };
 }
+
+export function nonNegativeInt(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError("expected a whole number ≥ 0");
+  return number;
+}
+
+export function unitInterval(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0 || number > 1)
+    throw new InvalidArgumentError("expected a number from 0 to 1");
+  return number;
+}

@@ -17,6 +17,7 @@ export interface RunOptions {
   repeat: number;
   runsDir: string;
   sandbox: "auto" | "bwrap" | "none";
+  trustGraders: boolean;
   maxTurns: number;
   commandTimeout: number;
   taskTimeout: number;
@@ -38,9 +39,14 @@ export function addRunOptions(command: Command): Command {
     .option("--runs-dir <dir>", "where run folders are made", "runs")
     .option(
       "--sandbox <mode>",
-      "auto (bubblewrap when installed), bwrap, or none (reduced isolation)",
+      "auto or bwrap (bubblewrap; refuses to run agent commands without it), or none (no isolation: an explicit opt-out)",
       oneOf("auto", "bwrap", "none"),
       "auto",
+    )
+    .option(
+      "--trust-graders",
+      "run the tasks' command graders on the host (default: in the sandbox, like the agent's commands)",
+      false,
     )
     .option("--max-turns <n>", "model turns per task before it counts as failed", positiveInt, 30)
     .option("--command-timeout <s>", "seconds one shell command may run", positiveNumber, 120)
@@ -57,6 +63,7 @@ export function executionSettings(options: RunOptions) {
     concurrency: options.concurrency,
     repeat: options.repeat,
     sandbox: options.sandbox,
+    trustGraders: options.trustGraders,
     maxTurns: options.maxTurns,
     commandTimeoutSec: options.commandTimeout,
     taskTimeoutSec: options.taskTimeout,

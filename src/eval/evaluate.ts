@@ -42,6 +42,8 @@ export interface EvaluateOptions {
   concurrency: number;
   repeat: number;
   sandbox: SandboxMode;
+  /** Run the tasks' `command` graders on the host instead of in the sandbox. */
+  trustGraders?: boolean;
   maxTurns: number;
   commandTimeoutSec: number;
   taskTimeoutSec: number;
@@ -136,6 +138,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         answer: run.answer,
         workspace: run.workspace,
         judge: needsJudge(task.grader) ? options.hub.model("judge") : undefined,
+        sandbox: options.sandbox,
+        trustGraders: options.trustGraders ?? false,
       }));
     const trajectoryFile = `${safeName(task.id)}.r${repeat}.json`;
     await writeFileAtomic(

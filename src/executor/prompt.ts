@@ -30,6 +30,9 @@ export function executorTaskPrompt(prompt: string, workspaceFiles: string[]): st
   return `${prompt}\n\nFiles in your workspace:\n${files}`;
 }
 
+/** The line after the body in activate_skill's reply that lists the skill's files. */
+export const SKILL_FILES_HEADING = "Files in this skill";
+
 /** What activate_skill returns: the body and the list of files the skill holds. */
 export function activationText(skill: Skill): string {
   const files = skill.resources.map((resource) => `- ${resource.path} (${resource.size} bytes)`);
@@ -39,7 +42,7 @@ export function activationText(skill: Skill): string {
     skill.body.trim(),
     "",
     files.length > 0
-      ? `Files in this skill (read them with ${TOOL.readSkillFile}):\n${files.join("\n")}`
+      ? `${SKILL_FILES_HEADING} (read them with ${TOOL.readSkillFile}):\n${files.join("\n")}`
       : "This skill has no other files.",
   ].join("\n");
 }

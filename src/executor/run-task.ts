@@ -80,7 +80,11 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     usage: EMPTY_USAGE,
     ms: 0,
   };
-  const abort = AbortSignal.timeout(options.taskTimeoutSec * 1000);
+  const timeout = AbortSignal.timeout(options.taskTimeoutSec * 1000);
+  // A command that could not run at all (no working sandbox) stops the run and is rethrown.
+  const stop = new AbortController();
+  let systemError: SkillgradError | undefined;
+  const abort = AbortSignal.any([timeout, stop.signal]);
   const messages: ModelMessage[] = [{ role: "user", content: prompt }];
   try {
     const result = await generateText({
@@ -93,6 +97,10 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
         sandbox: options.sandbox,
         commandTimeoutSec: options.commandTimeoutSec,
         maxOutputChars: options.maxOutputChars ?? 20_000,
+        onSystemError: (error) => {
+          systemError ??= error;
+          stop.abort(error);
+        },
       }),
       stopWhen: [hasToolCall(TOOL.finish), stepCountIs(options.maxTurns)],
       maxRetries: 0,
@@ -141,6 +149,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
         });
       },
     });
+    if (systemError) throw systemError;
     const finish = result.steps
       .flatMap((step) => step.toolCalls)
       .find((call) => call.toolName === TOOL.finish);
@@ -152,7 +161,8 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
       trajectory.error = `no answer after ${steps.length} turns (limit ${options.maxTurns})`;
     }
   } catch (error) {
-    if (abort.aborted) {
+    if (systemError) throw systemError;
+    if (timeout.aborted) {
       trajectory.outcome = "timeout";
       trajectory.error = `the task took longer than ${options.taskTimeoutSec} s`;
     } else if (error instanceof SkillgradError) {

@@ -1,8 +1,9 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
+import { hasBwrap } from "../sandbox/index.js";
 import type { Task } from "../tasks/types.js";
 import { type GradeInput, graderFor } from "./index.js";
 
@@ -79,6 +80,8 @@ describe("command grader", () => {
         'if [ "$got" = "$(echo $SKILLGRAD_EXPECTED | tr -d \\")" ]; then echo \'{"pass": true, "score": 1, "feedback": "file ok"}\'; else echo "wrong: $got"; exit 1; fi',
       ].join("\n"),
     );
+    // Readable by the sandbox user that runs the script (nobody, when the tests run as root).
+    await chmod(dir, 0o755);
     process.env.OPENAI_API_KEY = "sk-test-should-not-leak";
     try {
       const spec = { type: "command", command: `sh ${script}` };
@@ -98,9 +101,51 @@ describe("command grader", () => {
 
   it("fails a script that runs past its timeout", async () => {
     const spec = { type: "command", command: "sleep 5", timeoutSec: 0.3 };
-    const result = await graderFor(spec)(input({ grader: spec }, ""));
+    const workspace = await mkdtemp(join(tmpdir(), "sg-grader-ws-"));
+    const result = await graderFor(spec)(input({ grader: spec }, "", { workspace }));
     expect(result).toMatchObject({ pass: false });
     expect(result.feedback).toContain("timed out");
+  });
+});
+
+describe.runIf(hasBwrap())("command grader from a task file: sandboxed unless trusted", () => {
+  async function setup() {
+    const taskDir = await mkdtemp(join(tmpdir(), "sg-grader-task-"));
+    const workspace = await mkdtemp(join(tmpdir(), "sg-grader-ws-"));
+    const hostDir = await mkdtemp(join(tmpdir(), "sg-grader-host-"));
+    await chmod(hostDir, 0o755);
+    const hostFile = join(hostDir, "host-secret.txt");
+    await writeFile(hostFile, "host-secret-4242\n", { mode: 0o644 });
+    await writeFile(
+      join(taskDir, "check.sh"),
+      `cat ${hostFile} && echo reached > ${join(hostDir, "planted.txt")}\n`,
+    );
+    await chmod(taskDir, 0o755);
+    await chmod(join(taskDir, "check.sh"), 0o644);
+    await writeFile(join(workspace, "answer.txt"), "42");
+    await chmod(workspace, 0o755);
+    return { taskDir, workspace, hostDir };
+  }
+
+  it("runs in the sandbox by default: the task folder is readable, the rest of the host is not", async () => {
+    const { taskDir, workspace, hostDir } = await setup();
+    const spec = { type: "command", command: "cat $SKILLGRAD_WORKSPACE/answer.txt && sh check.sh" };
+    const grade = await graderFor(spec)(input({ grader: spec, baseDir: taskDir }, "", { workspace }));
+    expect(grade.pass).toBe(false);
+    expect(grade.feedback).toContain("42");
+    expect(grade.feedback).not.toContain("host-secret-4242");
+    await expect(stat(join(hostDir, "planted.txt"))).rejects.toThrow();
+  });
+
+  it("runs on the host with trustGraders", async () => {
+    const { taskDir, workspace, hostDir } = await setup();
+    const spec = { type: "command", command: "sh check.sh" };
+    const grade = await graderFor(spec)(
+      input({ grader: spec, baseDir: taskDir }, "", { workspace, trustGraders: true }),
+    );
+    expect(grade.pass).toBe(true);
+    expect(grade.feedback).toContain("host-secret-4242");
+    expect(await readFile(join(hostDir, "planted.txt"), "utf8")).toBe("reached\n");
   });
 });
 

@@ -1,4 +1,5 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
+import type { SandboxMode } from "../sandbox/types.js";
 import type { Task } from "../tasks/types.js";
 
 /** The loss of one task run: pass/fail, a score in [0, 1], and feedback a diagnoser can read. */
@@ -18,6 +19,10 @@ export interface GradeInput {
   /** A model for graders that ask one (llm-judge); calls go through the model hub. */
   judge?: LanguageModelV3;
   abortSignal?: AbortSignal;
+  /** The sandbox a `command` grader runs in, as the agent's commands do (default "auto"). */
+  sandbox?: SandboxMode;
+  /** Run `command` graders on the host instead (the user trusts the task file's scripts). */
+  trustGraders?: boolean;
 }
 
 export type Grader = (input: GradeInput) => Promise<Grade>;

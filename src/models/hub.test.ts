@@ -6,7 +6,7 @@ import { generateText, streamText } from "ai";
 import { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
 import { BudgetExceededError } from "./budget.js";
-import { ModelHub, type ModelHubOptions } from "./hub.js";
+import { CALL_LABEL_NAMESPACE, ModelHub, type ModelHubOptions } from "./hub.js";
 import { readLedger } from "./ledger.js";
 import type { ModelRole } from "./roles.js";
 
@@ -78,6 +78,36 @@ describe("ModelHub ledger", () => {
     expect(totals.total.costUsd).toBeCloseTo(2 * perCall, 12);
     expect(totals.byRole.patcher?.calls).toBe(1);
     expect(totals.byModel["openai:gpt-4.1"]?.inputTokens).toBe(2000);
+  });
+
+  it("names a call in the ledger by its label, which neither keys the cache nor reaches the model", async () => {
+    const dir = await tempDir();
+    const seenOptions: unknown[] = [];
+    const model = new MockLanguageModelV3({
+      doGenerate: async (options) => {
+        seenOptions.push(options.providerOptions);
+        return answer("hi");
+      },
+    });
+    const hub = hubWith(model, { cacheDir: join(dir, "cache") });
+    const labelled = (label: string) => ({ [CALL_LABEL_NAMESPACE]: { label } });
+    await generateText({
+      model: hub.model("executor"),
+      prompt: "a",
+      maxRetries: 0,
+      providerOptions: labelled("req_1"),
+    });
+    await generateText({
+      model: hub.model("executor"),
+      prompt: "a",
+      maxRetries: 0,
+      providerOptions: labelled("req_2"),
+    });
+    expect(hub.entries().map((entry) => [entry.label, entry.cacheHit])).toEqual([
+      ["req_1", false],
+      ["req_2", true],
+    ]);
+    expect(seenOptions).toEqual([undefined]);
   });
 
   it("counts tokens but leaves the cost unknown for an unpriced model", async () => {

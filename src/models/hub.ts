@@ -194,7 +194,10 @@ export class ModelHub {
   private middleware(role: ModelRole, endpoint: Endpoint): LanguageModelV3Middleware {
     return {
       specificationVersion: "v3",
-      wrapGenerate: ({ params, model }) => this.generate(role, endpoint, model, params),
+      wrapGenerate: ({ params, model }) => {
+        const { label, rest } = takeCallLabel(params);
+        return this.generate(role, endpoint, model, rest, label);
+      },
       wrapStream: async () => {
         throw new SkillgradError(
           "streaming is not supported by skillgrad's model layer: call generateText (with maxRetries: 0), not streamText",
@@ -208,6 +211,7 @@ export class ModelHub {
     endpoint: Endpoint,
     model: LanguageModelV3,
     params: LanguageModelV3CallOptions,
+    label: string | undefined,
   ): Promise<LanguageModelV3GenerateResult> {
     const key = this.cache ? cacheKey(endpoint.identity, params) : undefined;
     if (this.cache && key) {
@@ -216,7 +220,7 @@ export class ModelHub {
       if (hit) {
         const tokens = tokenCounts(hit.usage);
         this.record({
-          ...base(role, endpoint, readStart),
+          ...base(role, endpoint, readStart, label),
           cacheHit: true,
           costUsd: 0,
           savedTokens: {
@@ -230,7 +234,7 @@ export class ModelHub {
         return hit;
       }
     }
-    const call = this.paidCall(role, endpoint, model, params, key);
+    const call = this.paidCall(role, endpoint, model, params, key, label);
     if (!key) return call;
     // nothing awaited since the in-flight check, so no identical call can slip in between
     this.inflight.set(key, call);
@@ -258,6 +262,7 @@ export class ModelHub {
     model: LanguageModelV3,
     params: LanguageModelV3CallOptions,
     key: string | undefined,
+    label: string | undefined,
   ): Promise<LanguageModelV3GenerateResult> {
     return endpoint.limit(async () => {
       checkBudget(this.options.budget, {
@@ -284,7 +289,11 @@ export class ModelHub {
           this.options.retryDeps,
         );
       } catch (error) {
-        this.record({ ...base(role, endpoint, start), retries: state.retries, error: errorMessage(error) });
+        this.record({
+          ...base(role, endpoint, start, label),
+          retries: state.retries,
+          error: errorMessage(error),
+        });
         throw error;
       }
       // Cache first, then the ledger: a run killed in between repeats no call that the ledger shows done.
@@ -296,7 +305,7 @@ export class ModelHub {
       }
       const tokens = tokenCounts(result.usage);
       this.record({
-        ...base(role, endpoint, start),
+        ...base(role, endpoint, start, label),
         inputTokens: tokens.inputTokens,
         cachedInputTokens: tokens.cachedInputTokens,
         cacheWriteTokens: tokens.cacheWriteTokens,
@@ -343,9 +352,33 @@ function withoutSalt(params: LanguageModelV3CallOptions): LanguageModelV3CallOpt
   return { ...params, providerOptions };
 }
 
+/**
+ * `providerOptions.skillgradCall.label` names one call in the ledger (`skillgrad serve` puts its
+ * request id there, to tie each HTTP request to the call it caused). Unlike the cache salt it is
+ * neither part of the cache key nor sent.
+ */
+export const CALL_LABEL_NAMESPACE = "skillgradCall";
+
+function takeCallLabel(params: LanguageModelV3CallOptions): {
+  label: string | undefined;
+  rest: LanguageModelV3CallOptions;
+} {
+  if (!params.providerOptions || !(CALL_LABEL_NAMESPACE in params.providerOptions)) {
+    return { label: undefined, rest: params };
+  }
+  const { [CALL_LABEL_NAMESPACE]: tag, ...providerOptions } = params.providerOptions;
+  const label = typeof tag?.label === "string" ? tag.label : undefined;
+  const rest = {
+    ...params,
+    providerOptions: Object.keys(providerOptions).length > 0 ? providerOptions : undefined,
+  };
+  return { label, rest };
+}
+
 /** A ledger entry with nothing spent yet; `ms` runs from `start` to now. */
-function base(role: ModelRole, endpoint: Endpoint, start: number): LedgerEntry {
+function base(role: ModelRole, endpoint: Endpoint, start: number, label?: string): LedgerEntry {
   return {
+    ...(label === undefined ? {} : { label }),
     ts: new Date(start).toISOString(),
     role,
     model: endpoint.spec.raw,

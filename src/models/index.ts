@@ -2,6 +2,7 @@ export { type Budget, BudgetExceededError } from "./budget.js";
 export { cacheKey, type ModelIdentity, ResponseCache } from "./cache.js";
 export {
   CACHE_SALT_NAMESPACE,
+  CALL_LABEL_NAMESPACE,
   type CallListener,
   HUB_DEFAULTS,
   ModelHub,

@@ -22,6 +22,8 @@ export const ledgerEntrySchema = z.object({
   role: z.string(),
   /** The optimizer's stage the call belongs to (execute, diagnose, momentum, patch, validate, test…). */
   stage: z.string().optional(),
+  /** A caller's name for the call (serve: the HTTP request id). */
+  label: z.string().optional(),
   model: z.string(),
   inputTokens: z.number(),
   cachedInputTokens: z.number(),

@@ -25,6 +25,10 @@ describe("what is retried", () => {
     expect(isRetryable(Object.assign(new Error("socket"), { code: "ECONNRESET" }))).toBe(true);
     expect(isRetryable(new TypeError("bad data"))).toBe(false);
   });
+
+  it("retries a success status whose body was cut off or garbled", () => {
+    expect(isRetryable(apiError(200))).toBe(true);
+  });
 });
 
 describe("delays", () => {

@@ -93,6 +93,9 @@ export function isRetryable(error: unknown): boolean {
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
     if (status === undefined) return error.isRetryable || hasNetworkCode(error);
+    // A success status whose body could not be read or parsed (cut off, garbled on the way):
+    // the server did its part, so asking again is safe (and, with our cache, costs nothing twice).
+    if (status >= 200 && status < 300) return true;
     return status === 408 || status === 409 || status === 429 || status >= 500;
   }
   return hasNetworkCode(error);

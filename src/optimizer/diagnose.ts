@@ -23,22 +23,28 @@ export interface DiagnoseItem {
   earlier?: Attempt;
 }
 
-export function failurePrompt(item: DiagnoseItem, skill: Skill): string {
+/** Shown instead of the grader's feedback and the trajectories when evidence is withheld (tests only). */
+export const WITHHELD = "(withheld)";
+
+export function failurePrompt(item: DiagnoseItem, skill: Skill, withheld = false): string {
   return [
     `## Task (id ${item.task.id})\n\n${item.task.prompt}`,
-    `## Grader feedback\n\n${item.current.result.feedback}`,
-    `## Trajectory\n\n${renderTrajectory(item.current.trajectory)}`,
+    `## Grader feedback\n\n${withheld ? WITHHELD : item.current.result.feedback}`,
+    `## Trajectory\n\n${withheld ? WITHHELD : renderTrajectory(item.current.trajectory)}`,
     `## Skill the agent had\n\n${renderSkillOutline(skill)}`,
   ].join("\n\n");
 }
 
-export function contrastivePrompt(item: DiagnoseItem, skill: Skill): string {
+export function contrastivePrompt(item: DiagnoseItem, skill: Skill, withheld = false): string {
   const earlier = item.earlier;
   if (!earlier) throw new Error("a contrastive diagnosis needs the earlier attempt");
+  const earlierText = withheld
+    ? WITHHELD
+    : `Grader feedback: ${earlier.result.feedback}\n\n${renderTrajectory(earlier.trajectory, 8_000)}`;
   return [
     `## Task (id ${item.task.id})\n\n${item.task.prompt}`,
-    `## Earlier attempt (failed)\n\nGrader feedback: ${earlier.result.feedback}\n\n${renderTrajectory(earlier.trajectory, 8_000)}`,
-    `## Current attempt (passed)\n\n${renderTrajectory(item.current.trajectory, 8_000)}`,
+    `## Earlier attempt (failed)\n\n${earlierText}`,
+    `## Current attempt (passed)\n\n${withheld ? WITHHELD : renderTrajectory(item.current.trajectory, 8_000)}`,
     `## Current skill\n\n${renderSkillOutline(skill)}`,
   ].join("\n\n");
 }
@@ -49,7 +55,14 @@ export function contrastivePrompt(item: DiagnoseItem, skill: Skill): string {
  */
 export async function diagnoseAll(
   items: DiagnoseItem[],
-  options: { model: LanguageModelV3; skill: Skill; iteration: number; concurrency: number },
+  options: {
+    model: LanguageModelV3;
+    skill: Skill;
+    iteration: number;
+    concurrency: number;
+    /** For tests only: withhold the grader's feedback and the trajectories from the diagnoser. */
+    withholdEvidence?: boolean;
+  },
 ): Promise<Array<Diagnosis | MissingDiagnosis>> {
   const limit = pLimit(options.concurrency);
   return Promise.all(
@@ -57,9 +70,10 @@ export async function diagnoseAll(
       limit(async (): Promise<Diagnosis | MissingDiagnosis> => {
         const contrastive = item.signal === "success";
         const system = renderPrompt(contrastive ? PROMPTS.diagnoseContrastive : PROMPTS.diagnoseFailure);
+        const withheld = options.withholdEvidence === true;
         const user = contrastive
-          ? contrastivePrompt(item, options.skill)
-          : failurePrompt(item, options.skill);
+          ? contrastivePrompt(item, options.skill, withheld)
+          : failurePrompt(item, options.skill, withheld);
         const asked = await askStructured(options.model, system, user, diagnosisReply);
         const where = { taskId: item.task.id, signal: item.signal, iteration: options.iteration };
         if (!asked.ok) return { ...where, missing: asked.error };

@@ -36,6 +36,7 @@ export function evaluateVersion(
       concurrency: settings.concurrency,
       repeat: settings.repeat,
       sandbox: settings.sandbox,
+      trustGraders: settings.trustGraders ?? false,
       maxTurns: settings.maxTurns,
       commandTimeoutSec: settings.commandTimeoutSec,
       taskTimeoutSec: settings.taskTimeoutSec,

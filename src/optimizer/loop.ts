@@ -47,6 +47,8 @@ export interface OptimizeSettings {
   momentum: boolean;
   contrastive: boolean;
   sandbox: SandboxMode;
+  /** Run the tasks' `command` graders on the host instead of in the sandbox. */
+  trustGraders?: boolean;
   maxTurns: number;
   commandTimeoutSec: number;
   taskTimeoutSec: number;
@@ -68,6 +70,11 @@ export interface OptimizeInput {
   grader?: (task: Task) => Grader;
   /** Awaited after every iteration (e.g. to refresh the report). */
   afterIteration?: (iteration: number) => Promise<void>;
+  /**
+   * For tests only (no CLI flag): the diagnoser's prompts show "(withheld)" instead of the grader's
+   * feedback and the trajectories. A loop that still learns then was not learning from evidence.
+   */
+  withholdEvidence?: boolean;
 }
 
 export interface LoopResult {
@@ -248,6 +255,7 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
         skill,
         iteration,
         concurrency: settings.concurrency,
+        withholdEvidence: input.withholdEvidence,
       }),
     );
     const diagnoses = diagnosed.filter((d): d is Diagnosis => !isMissing(d as Diagnosis | MissingDiagnosis));

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { lstatSync, readlinkSync } from "node:fs";
 import { SkillgradError } from "../errors.js";
-import { findExecutable, findSystemExecutable } from "./executables.js";
-import { currentUser, type HostUser, mustDropPrivileges, SANDBOX_GID, SANDBOX_UID } from "./identity.js";
+import { findExecutable, isExecutableFile } from "./executables.js";
+import { currentUser, dropPrivilegesPrefix, type HostUser, mustDropPrivileges } from "./identity.js";
 import { SANDBOX_TMP_MB } from "./types.js";
 
 /**
@@ -22,7 +22,13 @@ export const SANDBOX_HOME = "/tmp";
 
 const SYSTEM_DIRS = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
 
+/**
+ * The bubblewrap program: SKILLGRAD_BWRAP when set (a path; one that is not an executable file
+ * means "no bubblewrap"), else the first `bwrap` found on PATH or in the system folders.
+ */
 export function bwrapPath(): string | undefined {
+  const chosen = process.env.SKILLGRAD_BWRAP;
+  if (chosen !== undefined && chosen !== "") return isExecutableFile(chosen) ? chosen : undefined;
   return findExecutable("bwrap");
 }
 
@@ -34,6 +40,10 @@ export function hasBwrap(): boolean {
 export interface BwrapSetup {
   /** Absolute, real path of the workspace; omitted only by the probe. */
   workspace?: string;
+  /** Absolute, real host folders bound read-only at the same path (before the workspace). */
+  readOnly?: string[];
+  /** Where the command starts (default: the workspace). */
+  cwd?: string;
   env: Record<string, string>;
   user?: HostUser;
 }
@@ -51,31 +61,15 @@ export function bwrapArgs(setup: BwrapSetup): string[] {
   args.push("--proc", "/proc", "--dev", "/dev");
   args.push("--perms", "1777", "--size", String(SANDBOX_TMP_MB * 1024 * 1024), "--tmpfs", "/tmp");
   args.push("--perms", "1777", "--size", String(64 * 1024 * 1024), "--tmpfs", "/dev/shm");
-  if (setup.workspace) args.push("--bind", setup.workspace, setup.workspace, "--chdir", setup.workspace);
+  for (const dir of setup.readOnly ?? []) args.push("--ro-bind", dir, dir);
+  if (setup.workspace) args.push("--bind", setup.workspace, setup.workspace);
+  const cwd = setup.cwd ?? setup.workspace;
+  if (cwd) args.push("--chdir", cwd);
   args.push("--clearenv");
   for (const [name, value] of Object.entries(setup.env)) args.push("--setenv", name, value);
   if (!privileged) return [...args, "--"];
   args.push("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--");
   return [...args, ...dropPrivilegesPrefix()];
-}
-
-/** setpriv argv that becomes nobody with no capabilities at all, then execs the rest. */
-function dropPrivilegesPrefix(): string[] {
-  const setpriv = findSystemExecutable("setpriv");
-  if (!setpriv) {
-    throw new SkillgradError(
-      "setpriv (util-linux) is missing; install util-linux, or do not run skillgrad as root",
-    );
-  }
-  return [
-    setpriv,
-    `--reuid=${SANDBOX_UID}`,
-    `--regid=${SANDBOX_GID}`,
-    "--clear-groups",
-    "--inh-caps=-all",
-    "--bounding-set=-all",
-    "--",
-  ];
 }
 
 /** Mirrors a host system folder: the same symlink (merged /usr) or a read-only bind. */
@@ -92,31 +86,39 @@ function systemDirArgs(dir: string): string[] {
   return info.isDirectory() ? ["--ro-bind", dir, dir] : [];
 }
 
-let probed: { usable: boolean; reason: string } | undefined;
+const probes = new Map<string, { usable: boolean; reason: string }>();
 
-/** Runs `true` in a sandbox once per process to learn whether bwrap works here. */
+/** Runs `true` in a sandbox once per process (per bwrap program) to learn whether bwrap works here. */
 export function probeBwrap(): { usable: boolean; reason: string } {
-  if (probed) return probed;
   const bwrap = bwrapPath();
   if (!bwrap) {
-    probed = { usable: false, reason: "bubblewrap (bwrap) is not installed" };
-    return probed;
+    const chosen = process.env.SKILLGRAD_BWRAP;
+    return {
+      usable: false,
+      reason: chosen
+        ? `SKILLGRAD_BWRAP=${chosen} is not an executable file`
+        : "bubblewrap (bwrap) is not installed",
+    };
   }
+  const known = probes.get(bwrap);
+  if (known) return known;
+  const probed = runProbe(bwrap);
+  probes.set(bwrap, probed);
+  return probed;
+}
+
+function runProbe(bwrap: string): { usable: boolean; reason: string } {
   let args: string[];
   try {
     args = [...bwrapArgs({ env: { PATH: "/usr/bin:/bin" } }), "true"];
   } catch (error) {
     if (!(error instanceof SkillgradError)) throw error;
-    probed = { usable: false, reason: error.message };
-    return probed;
+    return { usable: false, reason: error.message };
   }
   const result = spawnSync(bwrap, args, { env: {}, encoding: "utf8", timeout: 15_000 });
-  probed =
-    result.status === 0
-      ? { usable: true, reason: "" }
-      : {
-          usable: false,
-          reason: `bwrap does not work here: ${(result.stderr || String(result.error)).trim()}`,
-        };
-  return probed;
+  if (result.status === 0) return { usable: true, reason: "" };
+  const said = (
+    result.stderr || (result.error ? String(result.error) : `exit status ${result.status}`)
+  ).trim();
+  return { usable: false, reason: `bwrap (${bwrap}) does not work here: ${said.split("\n")[0]}` };
 }

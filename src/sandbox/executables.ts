@@ -1,4 +1,4 @@
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
 /** Directories the sandboxed command's PATH holds (system binaries only, never ~/.pyenv shims). */
@@ -8,6 +8,15 @@ function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An executable regular file (not a folder, which also passes the X_OK check). */
+export function isExecutableFile(path: string): boolean {
+  try {
+    return statSync(path).isFile() && isExecutable(path);
   } catch {
     return false;
   }

@@ -2,29 +2,31 @@ import { SkillgradError } from "../errors.js";
 import { probeBwrap } from "./bwrap.js";
 import type { Isolation, SandboxMode } from "./types.js";
 
+/** What to do when bubblewrap cannot be used: said in every refusal. */
+export const INSTALL_BWRAP_HINT =
+  "install bubblewrap (bash scripts/install-system-deps.sh, or apt-get install bubblewrap), " +
+  "or pass --sandbox none to run agent commands without isolation";
+
 /**
- * The isolation a mode gives on this machine. `auto` is bwrap when it is installed and works
- * (probed once per process), else none; `bwrap` that cannot work is an error.
+ * The isolation a mode gives on this machine. `auto` and `bwrap` are bubblewrap when it is
+ * installed and works (probed once per process); otherwise they refuse (the sandbox fails closed).
+ * Only an explicit `none` runs commands without bubblewrap.
  */
 export function resolveSandboxMode(mode: SandboxMode): Isolation {
   if (mode === "none") return "none";
   const probe = probeBwrap();
   if (probe.usable) return "bwrap";
-  if (mode === "auto") return "none";
-  throw new SkillgradError(
-    `the bubblewrap sandbox was requested but ${probe.reason}; install the bubblewrap package, or use --sandbox none`,
-  );
+  throw new SkillgradError(`no sandbox for agent commands: ${probe.reason}; ${INSTALL_BWRAP_HINT}`);
 }
 
 let warned = false;
 
-/** Says once per process, on stderr, that commands run with reduced isolation. */
-export function warnReducedIsolation(mode: SandboxMode): void {
+/** Says once per process, on stderr, that commands run without the sandbox (--sandbox none). */
+export function warnReducedIsolation(): void {
   if (warned) return;
   warned = true;
-  const why = mode === "none" ? "the sandbox is turned off (none)" : probeBwrap().reason;
   process.stderr.write(
-    `skillgrad: warning: isolation is reduced because ${why}: commands get no filesystem or network isolation, ` +
-      "only a cleared environment and time, output, process and memory limits; install bubblewrap for a real sandbox\n",
+    "skillgrad: warning: --sandbox none: commands run without filesystem, network or process isolation, " +
+      "with only a cleared environment and time, output, process, memory and disk limits\n",
   );
 }

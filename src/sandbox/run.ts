@@ -6,9 +6,10 @@ import { performance } from "node:perf_hooks";
 import { SkillgradError } from "../errors.js";
 import { bwrapArgs, bwrapPath, SANDBOX_HOME } from "./bwrap.js";
 import { commandArgv, limitPrefix, sandboxEnv } from "./environment.js";
-import { mustDropPrivileges, SANDBOX_GID, SANDBOX_UID } from "./identity.js";
+import { dropPrivilegesPrefix, mustDropPrivileges, SANDBOX_GID, SANDBOX_UID } from "./identity.js";
 import { resolveSandboxMode, warnReducedIsolation } from "./mode.js";
 import { OutputCollector } from "./output.js";
+import { reaperArgv } from "./reaper.js";
 import {
   DEFAULT_LIMITS,
   type Isolation,
@@ -18,15 +19,15 @@ import {
   type SandboxLimits,
   type SandboxResult,
 } from "./types.js";
-import { handOverWorkspace } from "./workspace.js";
 
 /** After the command exits, how long to wait for its pipes to close before giving up on them. */
 const PIPE_GRACE_MS = 2_000;
 
 /**
- * Runs one command in `options.workspace` under the sandbox: bubblewrap when available (see
- * bwrap.ts), else with reduced isolation and a one-time warning. Never rejects because of what
- * the command does; rejects (SkillgradError) only when the command cannot be started as asked.
+ * Runs one command in `options.workspace` under the sandbox: bubblewrap (see bwrap.ts), or with
+ * `mode: "none"` only a cleared environment, limits and the reaper (with a one-time warning).
+ * Never rejects because of what the command does; rejects (SkillgradError) when the command cannot
+ * be started as asked, including when `auto`/`bwrap` finds no working bubblewrap (it fails closed).
  */
 export async function runSandboxed(
   command: SandboxCommand,
@@ -37,35 +38,47 @@ export async function runSandboxed(
   if (argv.length === 0 || !argv[0])
     throw new SkillgradError("no command to run; give the program and its arguments");
   const workspace = await existingWorkspace(options.workspace);
+  const readOnly = await Promise.all((options.readOnlyDirs ?? []).map(existingFolder));
+  const cwd = options.cwd === undefined ? workspace : await existingFolder(options.cwd);
+  if (cwd !== workspace && !readOnly.includes(cwd))
+    throw new SkillgradError(
+      `the command's folder ${cwd} must be the workspace or one of the read-only folders`,
+    );
+  const env = { ...options.env };
   const mode = options.mode ?? "auto";
   const isolation = resolveSandboxMode(mode);
-  if (isolation === "none") warnReducedIsolation(mode);
+  if (isolation === "none") warnReducedIsolation();
+  // As root the command runs as nobody; the workspace's owner is never changed here (a folder
+  // skillgrad made was handed over once by createWorkspace; any other stays as it is).
   const dropPrivileges = mustDropPrivileges();
-  if (dropPrivileges) await handOverWorkspace(workspace);
 
   if (isolation === "bwrap") {
     const bwrap = bwrapPath() as string; // resolveSandboxMode just found it
     const args = [
-      ...bwrapArgs({ workspace, env: sandboxEnv(SANDBOX_HOME) }),
+      ...bwrapArgs({ workspace, readOnly, cwd, env: { ...env, ...sandboxEnv(SANDBOX_HOME) } }),
       ...limitPrefix(limits),
       ...argv,
     ];
     // bwrap itself gets an empty environment: it is pid 1 of the sandbox, and /proc/1/environ is visible.
-    return execute(bwrap, args, { cwd: "/", env: {} }, limits, options.stdin, isolation);
+    // Its pid namespace ends every process the command leaves behind when the command ends.
+    return execute(bwrap, args, { cwd: "/", env: {} }, limits, options.stdin, isolation, "group");
   }
 
   const home = await mkdtemp(join(tmpdir(), "skillgrad-home-"));
   try {
     if (dropPrivileges) await chown(home, SANDBOX_UID, SANDBOX_GID);
-    const [program, ...args] = [...limitPrefix(limits), ...argv] as [string, ...string[]];
-    const identity = dropPrivileges ? { uid: SANDBOX_UID, gid: SANDBOX_GID } : {};
+    // The reaper (see reaper.ts) is the command's parent: it holds only the cleared environment
+    // and kills whatever the command leaves behind. As root it stays root; the command becomes nobody.
+    const command = [...(dropPrivileges ? dropPrivilegesPrefix() : []), ...limitPrefix(limits), ...argv];
+    const [program, ...args] = reaperArgv(command) as [string, ...string[]];
     return await execute(
       program,
       args,
-      { cwd: workspace, env: sandboxEnv(home), ...identity },
+      { cwd, env: { ...env, ...sandboxEnv(home) } },
       limits,
       options.stdin,
       isolation,
+      "reaper",
     );
   } finally {
     await rm(home, { recursive: true, force: true });
@@ -85,6 +98,13 @@ function resolveLimits(partial: Partial<SandboxLimits> = {}): SandboxLimits {
   return limits;
 }
 
+async function existingFolder(folder: string): Promise<string> {
+  const info = await stat(folder).catch(() => undefined);
+  if (!info?.isDirectory())
+    throw new SkillgradError(`folder ${folder} does not exist; pass an existing folder`);
+  return realpath(folder);
+}
+
 async function existingWorkspace(workspace: string): Promise<string> {
   const info = await stat(workspace).catch(() => undefined);
   if (!info?.isDirectory()) {
@@ -98,9 +118,16 @@ async function existingWorkspace(workspace: string): Promise<string> {
 interface SpawnSetup {
   cwd: string;
   env: Record<string, string>;
-  uid?: number;
-  gid?: number;
 }
+
+/**
+ * How to stop a command early: "group" SIGKILLs its process group; "reaper" asks the reaper to
+ * kill every process of the command (SIGTERM), and SIGKILLs the group if it has not ended soon.
+ */
+type StopHow = "group" | "reaper";
+
+/** How long the reaper gets to clean up after SIGTERM. */
+const REAPER_GRACE_MS = 5_000;
 
 function execute(
   program: string,
@@ -109,6 +136,7 @@ function execute(
   limits: SandboxLimits,
   stdin: string | undefined,
   isolation: Isolation,
+  stopHow: StopHow,
 ): Promise<SandboxResult> {
   const started = performance.now();
   const stdout = new OutputCollector(limits.maxOutputChars);
@@ -117,20 +145,27 @@ function execute(
   const child = spawn(program, args, { ...setup, detached: true, stdio: ["pipe", "pipe", "pipe"] });
   let timedOut = false;
   let outputLimitExceeded = false;
+  let forceTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (stopHow === "group") return killTree(child);
+    if (forceTimer) return;
+    child.kill("SIGTERM");
+    forceTimer = setTimeout(() => killTree(child), REAPER_GRACE_MS);
+  };
 
   return new Promise<SandboxResult>((resolve, reject) => {
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let graceTimer: NodeJS.Timeout | undefined;
     const timeoutTimer = setTimeout(() => {
       timedOut = true;
-      killTree(child);
+      stop();
     }, limits.timeoutMs);
 
     const onData = (collector: OutputCollector) => (chunk: Buffer) => {
       collector.push(chunk);
       if (!outputLimitExceeded && stdout.totalBytes + stderr.totalBytes > OUTPUT_HARD_CEILING_BYTES) {
         outputLimitExceeded = true;
-        killTree(child);
+        stop();
       }
     };
     child.stdout?.on("data", onData(stdout));
@@ -143,13 +178,15 @@ function execute(
 
     child.on("error", (error) => {
       clearTimeout(timeoutTimer);
+      clearTimeout(forceTimer);
       reject(new SkillgradError(`could not start ${program}: ${error.message}`, { cause: error }));
     });
     child.on("exit", (code, signal) => {
       exit = { code, signal };
       clearTimeout(timeoutTimer); // it ended in time, even if its pipes close later
-      // Background processes left behind must not outlive the command (bwrap's pid namespace already
-      // ends them; without bwrap the process group is all we have).
+      clearTimeout(forceTimer);
+      // bwrap's pid namespace or the reaper already ended what the command left behind; the
+      // process group is a last resort.
       killTree(child);
       graceTimer = setTimeout(() => {
         child.stdout?.destroy();

@@ -1,4 +1,7 @@
-/** How commands are isolated: `auto` uses bubblewrap when it works here, else `none` (with a warning). */
+/**
+ * How commands are isolated: `auto` and `bwrap` use bubblewrap and refuse to run when it does not
+ * work here; `none` is the explicit opt-out (no isolation, with a warning).
+ */
 export type SandboxMode = "auto" | "bwrap" | "none";
 
 /** The isolation a command actually ran under. */
@@ -56,4 +59,10 @@ export interface RunSandboxedOptions {
   mode?: SandboxMode;
   limits?: Partial<SandboxLimits>;
   stdin?: string;
+  /** Extra environment variables (the command sees them: never put a secret here). */
+  env?: Record<string, string>;
+  /** Host folders the command may read: bound read-only at the same path under bubblewrap. */
+  readOnlyDirs?: string[];
+  /** Folder the command starts in: the workspace (default) or one of `readOnlyDirs`. */
+  cwd?: string;
 }

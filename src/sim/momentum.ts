@@ -6,7 +6,7 @@ import {
   patternKind,
   patternMemory,
 } from "../optimizer/records.js";
-import { anchorFor, familyOfGuidance, patternSlug } from "./guidance.js";
+import { describeRules, mergeRules, patternSlug, referenceFor, rulesIn } from "./patterns.js";
 import { jsonBlocks, promptSections } from "./prompt-reading.js";
 
 const SECTIONS = [
@@ -37,41 +37,34 @@ function readMomentumPrompt(user: string) {
   const diagnoses = z
     .array(shownDiagnosis)
     .parse(jsonBlocks(sections.get("Diagnoses this iteration")?.body ?? "")[0] ?? []);
-  const outline = sections.get("Skill outline")?.body.replace(/^anchors:\s*/, "") ?? "";
-  const anchors =
-    outline === "(none)"
-      ? []
-      : outline
-          .split(",")
-          .map((anchor) => anchor.trim())
-          .filter(Boolean);
-  return { iteration, memory, diagnoses, anchors };
+  return { iteration, memory, diagnoses };
 }
 
 /**
- * The simulated momentum keeper. Merges diagnoses into the memory by label (one label, one pattern),
- * anchors a new pattern where its family's guidance belongs, and writes the overlay: a failure is
- * `add` while its pattern has no remedy yet and `strengthen` once it recurs after a remedy; a success
- * is `preserve` when robust, else `strengthen`. A diagnosis that states no rule is not actionable
- * ("none"). Remedy logs are copied unchanged (skillgrad keeps them).
+ * The simulated momentum keeper (a simulation). Generic: a pattern is a diagnosis label; its
+ * description is the set of rules the diagnoses of that label stated (merged, a later rule replacing
+ * an earlier one about the same operation and column); a new pattern is anchored to a reference named
+ * from it. Overlay: a failure is `add` until its pattern has a remedy, then `strengthen`; a success is
+ * `preserve` when robust, else `strengthen`; a diagnosis stating no rule is not actionable ("none").
+ * Remedy logs are copied unchanged (skillgrad keeps them).
  */
 export function simMomentum(user: string): MomentumReply {
-  const { iteration, memory, diagnoses, anchors } = readMomentumPrompt(user);
+  const { iteration, memory, diagnoses } = readMomentumPrompt(user);
   const patterns: Pattern[] = structuredClone(memory.patterns);
   const createdNow = new Set<string>();
   const overlay: Overlay = { entries: [], themes: [] };
 
   for (const diagnosis of diagnoses) {
-    const family = familyOfGuidance(diagnosis.correctApproach);
+    const rules = rulesIn(diagnosis.correctApproach);
     const direction =
       diagnosis.signal === "failure" ? "add" : diagnosis.robustness === "robust" ? "preserve" : "strengthen";
-    if (!family) {
+    if (rules.length === 0) {
       overlay.entries.push({
         taskId: diagnosis.taskId,
         signal: diagnosis.signal,
         pattern: "none",
         anchor: "none",
-        gap: `nothing actionable: "${diagnosis.label}" names no rule`,
+        gap: `nothing actionable: "${diagnosis.label}" states no rule`,
         direction,
       });
       continue;
@@ -82,8 +75,8 @@ export function simMomentum(user: string): MomentumReply {
       pattern = {
         slug,
         kind: diagnosis.kind,
-        anchor: anchorFor(family, diagnosis.kind, [...anchors, ...patterns.map((p) => p.anchor)]),
-        description: diagnosis.correctApproach,
+        anchor: referenceFor(slug),
+        description: describeRules(rules),
         appearances: [],
         latestBehaviour: "",
         remedies: [],
@@ -91,7 +84,7 @@ export function simMomentum(user: string): MomentumReply {
       patterns.push(pattern);
       createdNow.add(slug);
     }
-    pattern.description = diagnosis.correctApproach;
+    pattern.description = describeRules(mergeRules(rulesIn(pattern.description), rules));
     pattern.appearances.push({ iteration, taskId: diagnosis.taskId, signal: diagnosis.signal });
     pattern.latestBehaviour = diagnosis.whatHappened;
     const recurred = diagnosis.signal === "failure" && pattern.remedies.length > 0;
@@ -100,34 +93,41 @@ export function simMomentum(user: string): MomentumReply {
       signal: diagnosis.signal,
       pattern: createdNow.has(slug) ? `new:${slug}` : slug,
       anchor: pattern.anchor,
-      gap: gapText(diagnosis.signal, direction, pattern),
+      gap: gapText(diagnosis.signal, direction, pattern, rules),
       direction: recurred ? "strengthen" : direction,
     });
   }
-  overlay.themes = themes(overlay, patterns);
+  overlay.themes = themes(patterns);
   return { memory: { patterns }, overlay };
 }
 
-function gapText(signal: "failure" | "success", direction: string, pattern: Pattern): string {
+function gapText(
+  signal: "failure" | "success",
+  direction: string,
+  pattern: Pattern,
+  rules: ReturnType<typeof rulesIn>,
+): string {
+  const stated = describeRules(rules).replaceAll("\n", "; ");
   if (signal === "success") {
     return direction === "preserve"
-      ? `${pattern.anchor} holds guidance that explains this success: ${pattern.description}`
-      : `this success is not explained by the guidance at ${pattern.anchor}: ${pattern.description}`;
+      ? `${pattern.anchor} states what explains this success: ${stated}`
+      : `this success is not explained by what the agent read: ${stated}`;
   }
   return pattern.remedies.length > 0
-    ? `recurred after ${pattern.remedies.length} remedies; ${pattern.anchor} must state it plainly: ${pattern.description}`
-    : `${pattern.anchor} does not state: ${pattern.description}`;
+    ? `recurred after ${pattern.remedies.length} remedies; the agent must read and apply: ${stated}`
+    : `${pattern.anchor} does not state: ${stated}`;
 }
 
-/** Workflow themes: a workflow pattern with at least two successes this iteration (at most three). */
-function themes(overlay: Overlay, patterns: Pattern[]): Overlay["themes"] {
+/** Workflow themes: a workflow pattern with successes in at least two tasks, counting earlier iterations. */
+function themes(patterns: Pattern[]): Overlay["themes"] {
   const found: Overlay["themes"] = [];
   for (const pattern of patterns) {
     if (pattern.kind !== "workflow") continue;
-    const evidence = overlay.entries
-      .filter((entry) => entry.signal === "success" && entry.pattern.replace(/^new:/, "") === pattern.slug)
-      .map((entry) => entry.taskId);
-    if (evidence.length >= 2) found.push({ theme: pattern.description, evidence });
+    const evidence = [
+      ...new Set(pattern.appearances.filter((a) => a.signal === "success").map((a) => a.taskId)),
+    ];
+    if (evidence.length >= 2)
+      found.push({ theme: pattern.description.split("\n")[0] ?? pattern.slug, evidence });
   }
   return found.slice(0, 3);
 }

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { PatchReply } from "../optimizer/patch.js";
 import { overlay as overlaySchema, patternKind, patternMemory } from "../optimizer/records.js";
+import type { SkillEdit } from "../skill/types.js";
 import { hashUnit } from "../util/random.js";
 import type { SimRoleSettings } from "./diagnoser.js";
-import { anchorFor, familyOfGuidance, patternSlug, WORKFLOW_SECTION, weakenedGuidance } from "./guidance.js";
-import { type AnchorWrite, editAt, POINTER_SECTION, pointedTo, pointerEdit } from "./patch-edits.js";
+import { formatRule, parseRuleLine, parseRules, type Rule, ruleKey, sameRule } from "./library/rules.js";
+import { mergeRules, patternSlug, referenceFor } from "./patterns.js";
 import { jsonBlocks, promptSections, type RenderedSkill, readRenderedSkill } from "./prompt-reading.js";
 
 const SECTIONS = [
@@ -15,19 +16,23 @@ const SECTIONS = [
   "Read-back problems after your edits",
 ];
 
-/** One thing to write: a pattern's rule at its anchor, with the overlay's direction. */
+/** The body section rules move into when a pattern keeps recurring (a structural move). */
+export const CONVENTIONS_SECTION = "conventions";
+export const POINTER_SECTION = "references";
+
+/** Rules to write for one pattern, where, and how urgently. */
 interface Need {
   pattern: string;
   anchor: string;
-  rule: string;
+  rules: Rule[];
   direction: "add" | "strengthen";
   remedies: number;
 }
 
 interface Signals {
   needs: Need[];
-  /** Anchors whose guidance explains successes: edits there merge instead of replacing. */
-  preserved: Set<string>;
+  /** Rules that explain robust successes: a conflicting new rule must not replace them. */
+  preserved: Rule[];
   /** Signals with nothing actionable (no rule stated, or no pattern). */
   skipped: number;
 }
@@ -40,72 +45,70 @@ const shownDiagnosis = z.object({
   robustness: z.enum(["robust", "lucky", "unclear"]).optional(),
 });
 
-/**
- * Raw diagnoses (first iteration, or no momentum): the patcher cannot tell a recurring pattern from a
- * new one, so every failure is an `add`. A robust success marks its anchor preserved.
- */
+/** Where rules about the same things already live in the skill: a reference file or a body section. */
+function existingAnchor(skill: RenderedSkill, rules: Rule[]): string | undefined {
+  const keys = new Set(rules.map(ruleKey));
+  for (const [path, text] of skill.files) {
+    if (path.startsWith("references/") && parseRules(text).some((rule) => keys.has(ruleKey(rule))))
+      return path;
+  }
+  const section = skill.sections.find((s) => parseRules(s.content).some((rule) => keys.has(ruleKey(rule))));
+  return section ? `section:${section.slug}` : undefined;
+}
+
+/** Raw diagnoses: every failure is an `add`; a robust success's rules are preserved. */
 function signalsFromDiagnoses(list: unknown, skill: RenderedSkill): Signals {
-  const signals: Signals = { needs: [], preserved: new Set(), skipped: 0 };
+  const signals: Signals = { needs: [], preserved: [], skipped: 0 };
   for (const diagnosis of z.array(shownDiagnosis).parse(list)) {
-    const family = familyOfGuidance(diagnosis.correctApproach);
-    if (!family) {
+    const rules = parseRules(diagnosis.correctApproach);
+    if (rules.length === 0) {
       signals.skipped++;
       continue;
     }
-    const anchor = anchorFor(family, diagnosis.kind, anchorsOf(skill));
-    if (diagnosis.signal === "success" && diagnosis.robustness === "robust") signals.preserved.add(anchor);
-    else {
-      const pattern = patternSlug(diagnosis.label);
-      signals.needs.push({ pattern, anchor, rule: diagnosis.correctApproach, direction: "add", remedies: 0 });
+    if (diagnosis.signal === "success" && diagnosis.robustness === "robust") {
+      signals.preserved.push(...rules);
+      continue;
     }
+    const pattern = patternSlug(diagnosis.label);
+    const anchor = existingAnchor(skill, rules) ?? referenceFor(pattern);
+    signals.needs.push({ pattern, anchor, rules, direction: "add", remedies: 0 });
   }
   return signals;
 }
 
-/**
- * Overlay and memory (with momentum): the overlay says which patterns recur (`strengthen`); an anchor
- * is preserved by a `preserve` entry or by any pattern there that has succeeded before.
- */
-function signalsFromOverlay(overlayJson: unknown, memoryJson: unknown): Signals {
+/** Overlay and memory: each entry's pattern, with its rules (the memory's description) and direction. */
+function signalsFromOverlay(overlayJson: unknown, memoryJson: unknown, skill: RenderedSkill): Signals {
   const overlay = overlaySchema.parse(overlayJson);
   const memory = patternMemory.parse(memoryJson);
-  const signals: Signals = { needs: [], preserved: new Set(), skipped: 0 };
-  for (const pattern of memory.patterns) {
-    if (pattern.appearances.some((a) => a.signal === "success")) signals.preserved.add(pattern.anchor);
-  }
+  const signals: Signals = { needs: [], preserved: [], skipped: 0 };
   for (const entry of overlay.entries) {
     const pattern = memory.patterns.find((p) => p.slug === entry.pattern.replace(/^new:/, ""));
-    if (!pattern || entry.anchor === "none" || entry.anchor === "frontmatter:description") {
+    const rules = pattern ? parseRules(pattern.description) : [];
+    if (!pattern || entry.anchor === "none" || rules.length === 0) {
       signals.skipped++;
-    } else if (entry.direction === "preserve") signals.preserved.add(entry.anchor);
+    } else if (entry.direction === "preserve") signals.preserved.push(...rules);
     else {
-      const { slug: name, description: rule, remedies } = pattern;
       signals.needs.push({
-        pattern: name,
-        anchor: entry.anchor,
-        rule,
+        pattern: pattern.slug,
+        // rules about the same things stay where the skill already states them
+        anchor: existingAnchor(skill, rules) ?? pattern.anchor,
+        rules,
         direction: entry.direction,
-        remedies: remedies.length,
+        remedies: pattern.remedies.length,
       });
     }
   }
   return signals;
 }
 
-function anchorsOf(skill: RenderedSkill): string[] {
-  return [
-    ...skill.sections.map((section) => `section:${section.slug}`),
-    ...[...skill.files.keys()].filter((path) => path.startsWith("references/")),
-  ];
-}
-
-/** One need per pattern: the strongest direction and the longest remedy log among its signals. */
+/** One need per pattern: its rules merged, the strongest direction, the longest remedy log. */
 function byPattern(needs: Need[]): Need[] {
   const merged = new Map<string, Need>();
   for (const need of needs) {
     const seen = merged.get(need.pattern);
     if (!seen) merged.set(need.pattern, { ...need });
     else {
+      seen.rules = mergeRules(seen.rules, need.rules);
       if (need.direction === "strengthen") seen.direction = "strengthen";
       seen.remedies = Math.max(seen.remedies, need.remedies);
     }
@@ -116,17 +119,100 @@ function byPattern(needs: Need[]): Need[] {
   );
 }
 
-type ProposedEdit = PatchReply["edits"][number];
+const title = (words: string) => words.charAt(0).toUpperCase() + words.slice(1);
+const wordsOf = (path: string) =>
+  (path.split("/").pop() ?? path).replace(/\.md$/, "").replace(/[-_.]+/g, " ");
+
+/** A loose note the noisy patcher writes instead of a rule line: it names the topic, not the rule. */
+function looseNote(rule: Rule): string {
+  return `Note: values in ${rule.column ? `the ${rule.column} column` : "these tables"} need care (${rule.op.replace(/-/g, " ")}).`;
+}
+
+function isLooseNoteFor(line: string, rule: Rule): boolean {
+  return (
+    line.startsWith("Note: ") &&
+    line.includes(`(${rule.op.replace(/-/g, " ")})`) &&
+    line.includes(rule.column ?? "these tables")
+  );
+}
 
 /**
- * The simulated patcher. Designed mechanics (a simulation, so the ablations mean something):
- * (a) with probability `noise` an `add` is written as a weakened paraphrase without the rule's cue;
- *     a `strengthen` (a pattern momentum saw recur) is always written exactly, and after three or more
- *     remedies it becomes a numbered step at the top of the workflow section (a structural move);
- * (b) an edit at an anchor REPLACES what is there, unless the anchor is preserved (a robust success
- *     explained by it), in which case the new text is MERGED with the old.
- * One edit per anchor, at most the budget; a new reference also needs a pointer in the References
- * section, which counts as an anchor. A repair round fixes broken pointers and orphans only.
+ * Rules written into text: a rule replaces the line stating a rule about the same operation and
+ * column (consolidating, not appending), or follows the last rule line; a rule that conflicts with a
+ * preserved one is not written. `write` gives the line (the rule, or under noise a loose note).
+ */
+function placeRules(text: string, rules: Rule[], preserved: Rule[], write: (rule: Rule) => string): string {
+  const lines = text.split("\n");
+  for (const rule of rules) {
+    const kept = preserved.find((p) => ruleKey(p) === ruleKey(rule));
+    if (kept && !sameRule(kept, rule)) continue;
+    const line = write(rule);
+    const stated = lines.findIndex((l) => {
+      const parsed = parseRuleLine(l);
+      return parsed !== undefined && ruleKey(parsed) === ruleKey(rule);
+    });
+    const note = lines.findIndex((l) => isLooseNoteFor(l, rule));
+    if (stated >= 0) {
+      if (!sameRule(parseRuleLine(lines[stated] ?? "") as Rule, rule)) lines[stated] = line;
+      continue;
+    }
+    if (note >= 0) {
+      lines[note] = line;
+      continue;
+    }
+    const last = lines.reduce((at, l, i) => (parseRuleLine(l) || l.startsWith("Note: ") ? i : at), -1);
+    if (last >= 0) lines.splice(last + 1, 0, line);
+    else {
+      while (lines.length > 0 && (lines.at(-1) ?? "").trim() === "") lines.pop();
+      lines.push(...(lines.length > 0 ? [""] : []), line);
+    }
+  }
+  return lines.join("\n");
+}
+
+function newReference(path: string, columns: string[]): string {
+  const when =
+    columns.length > 0
+      ? `a question involves the ${columns.join(" or ")} column${columns.length > 1 ? "s" : ""}`
+      : "any question";
+  return [
+    `# ${title(wordsOf(path))}`,
+    "",
+    `Use this file when ${when}. Apply each rule below to the table before computing.`,
+    "",
+    "Check: after applying the rules, re-read a few affected cells and confirm each is counted once, with its intended value.",
+    "",
+  ].join("\n");
+}
+
+const columnsOf = (rules: Rule[]) => [...new Set(rules.flatMap((rule) => rule.column ?? []))];
+
+/** The pointer line for a reference: when to read it (its rules' columns), or always for general rules. */
+export function pointerLine(path: string, rules: Rule[]): string {
+  const columns = columnsOf(rules);
+  if (rules.some((rule) => rule.column === undefined) || columns.length === 0)
+    return `Read ${path} before answering any question.`;
+  return `Read ${path} when a question involves the ${columns.join(" or ")} column${columns.length > 1 ? "s" : ""}; skip it otherwise.`;
+}
+
+type ProposedEdit = PatchReply["edits"][number];
+
+interface Write {
+  anchor: string;
+  pattern: string;
+  rules: Rule[];
+  why: string[];
+}
+
+/**
+ * The simulated patcher (a simulation). It writes each pattern's rules (the rule syntax of
+ * src/sim/library/rules.ts) at the pattern's anchor — a reference named from the pattern, or the
+ * section or file that already states rules about the same things — replacing a rule about the same
+ * operation and column rather than appending, and keeps the body's pointer to each reference saying
+ * when to read it. A pattern that still recurs after three remedies moves into the body's Conventions
+ * section (a structural move). With probability `noise` a rule is written as a loose note the agent
+ * cannot apply. One edit per anchor, within the edit budget; a repair round fixes broken pointers and
+ * orphaned references.
  */
 export function simPatch(user: string, settings: SimRoleSettings): PatchReply {
   const sections = promptSections(user, SECTIONS);
@@ -136,112 +222,141 @@ export function simPatch(user: string, settings: SimRoleSettings): PatchReply {
   const signalsText = sections.get("Signals")?.body ?? "";
   const blocks = jsonBlocks(signalsText);
   const signals = signalsText.includes("### Overlay")
-    ? signalsFromOverlay(blocks[0], blocks[1])
+    ? signalsFromOverlay(blocks[0], blocks[1], skill)
     : signalsFromDiagnoses(blocks[0] ?? [], skill);
 
   const problems = sections.get("Read-back problems after your edits");
-  if (problems) return repair(problems.body, skill, signals);
+  if (problems) return repair(problems.body, skill);
 
-  const writes = new Map<string, AnchorWrite & { pattern: string; why: string[] }>();
-  const workflowAnchor =
-    anchorsOf(skill).find((a) => a.startsWith("section:") && a.includes(WORKFLOW_SECTION)) ??
-    `section:${WORKFLOW_SECTION}`;
+  const write = (pattern: string) => (rule: Rule) =>
+    hashUnit("sim-patch", settings.seed, pattern, formatRule(rule), skillText) < settings.noise
+      ? looseNote(rule)
+      : formatRule(rule);
+
+  const writes = new Map<string, Write>();
   for (const need of byPattern(signals.needs)) {
     const structural = need.direction === "strengthen" && need.remedies >= 3;
-    const anchor = structural ? workflowAnchor : need.anchor;
-    const write = writes.get(anchor) ?? {
-      anchor,
-      texts: [],
-      steps: [],
-      merge: signals.preserved.has(anchor),
-      pattern: need.pattern,
-      why: [],
-    };
-    writes.set(anchor, write);
-    if (structural) {
-      write.steps.push(need.rule);
-      write.why.push(`${need.pattern} recurred after ${need.remedies} remedies: made it a workflow step`);
-    } else if (
-      need.direction === "add" &&
-      hashUnit("sim-patch", settings.seed, need.pattern, anchor, skillText) < settings.noise
-    ) {
-      write.texts.push(weakenedGuidance(need.pattern));
-      write.why.push(`${need.pattern}: added guidance`);
-    } else {
-      write.texts.push(need.rule);
-      write.why.push(
-        `${need.pattern}: ${need.direction === "strengthen" ? "restated the rule exactly" : "added the rule"}`,
-      );
-    }
+    const anchor = structural ? `section:${CONVENTIONS_SECTION}` : need.anchor;
+    const entry = writes.get(anchor) ?? { anchor, pattern: need.pattern, rules: [], why: [] };
+    writes.set(anchor, entry);
+    entry.rules = mergeRules(entry.rules, need.rules);
+    entry.why.push(
+      structural
+        ? `${need.pattern} recurred after ${need.remedies} remedies: its rules move into the body`
+        : `${need.pattern}: ${need.direction === "strengthen" ? "restate" : "state"} ${need.rules.map(formatRule).join("; ")}`,
+    );
   }
 
   const rejected = rejectedEdits(sections.get("Rejected edits")?.body ?? "");
   const edits: ProposedEdit[] = [];
-  const unpointed: string[] = [];
+  const pointers = new Map<string, string>(); // reference → the pointer line it needs
   let pointerPattern = "";
   let overBudget = 0;
-  for (const write of writes.values()) {
-    const edit = editAt(skill, write);
-    if (!edit || rejected.has(canonical(edit))) continue;
-    const needsPointer = write.anchor.startsWith("references/") && !pointedTo(skill, write.anchor);
-    const cost = 1 + (needsPointer && unpointed.length === 0 ? 1 : 0);
-    if (edits.length + (unpointed.length > 0 ? 1 : 0) + cost > budget) {
+  for (const entry of writes.values()) {
+    const edit = editFor(skill, entry, signals.preserved, write(entry.pattern));
+    if (!edit || rejected.has(canonical(edit.edit))) continue;
+    const pointer = entry.anchor.startsWith("references/")
+      ? pointerLine(entry.anchor, edit.rules)
+      : undefined;
+    const pointerChanges = pointer !== undefined && !bodyHasLine(skill, pointer);
+    const cost = 1 + (pointerChanges && pointers.size === 0 ? 1 : 0);
+    if (edits.length + (pointers.size > 0 ? 1 : 0) + cost > budget) {
       overBudget++;
       continue;
     }
-    edits.push({ pattern: write.pattern, anchor: write.anchor, why: write.why.join("; "), edit });
-    if (needsPointer) {
-      unpointed.push(write.anchor);
-      pointerPattern ||= write.pattern;
+    edits.push({ pattern: entry.pattern, anchor: entry.anchor, why: entry.why.join("; "), edit: edit.edit });
+    if (pointerChanges && pointer) {
+      pointers.set(entry.anchor, pointer);
+      pointerPattern ||= entry.pattern;
     }
   }
-  if (unpointed.length > 0) {
+  if (pointers.size > 0) {
     edits.push({
       pattern: pointerPattern,
       anchor: `section:${POINTER_SECTION}`,
-      why: `point the body to ${unpointed.join(", ")}`,
-      edit: pointerEdit(skill, unpointed),
+      why: `point the body to ${[...pointers.keys()].join(", ")}, saying when to read each`,
+      edit: pointerEdit(skill, pointers),
     });
   }
-  const kept = [...writes.values()].filter((w) => w.merge).map((w) => w.anchor);
   const notes = [
     `Edited ${edits.length} anchor(s)${edits.length > 0 ? `: ${edits.map((e) => e.anchor).join(", ")}` : ""}.`,
-    kept.length > 0 ? `Kept the guidance at ${kept.join(", ")} (preserve).` : "",
-    signals.skipped > 0 ? `${signals.skipped} signal(s) named no rule to write.` : "",
+    signals.preserved.length > 0 ? `Kept ${signals.preserved.length} rule(s) that explain successes.` : "",
+    signals.skipped > 0 ? `${signals.skipped} signal(s) stated no rule to write.` : "",
     overBudget > 0 ? `${overBudget} anchor(s) left for later (edit budget).` : "",
   ];
   return { edits, notes: notes.filter(Boolean).join(" ") };
 }
 
+function bodyHasLine(skill: RenderedSkill, line: string): boolean {
+  return skill.body.split("\n").some((l) => l.trim() === line);
+}
+
+/** The one edit that writes an entry's rules at its anchor, with the rules the anchor then states. */
+function editFor(
+  skill: RenderedSkill,
+  entry: Write,
+  preserved: Rule[],
+  write: (rule: Rule) => string,
+): { edit: SkillEdit; rules: Rule[] } | undefined {
+  if (entry.anchor.startsWith("references/")) {
+    const existing = skill.files.get(entry.anchor);
+    const before = existing ?? newReference(entry.anchor, columnsOf(entry.rules));
+    const content = `${placeRules(before.trimEnd(), entry.rules, preserved, write).trimEnd()}\n`;
+    if (existing !== undefined && content.trim() === existing.trim()) return undefined;
+    return { edit: { op: "write_file", path: entry.anchor, content }, rules: parseRules(content) };
+  }
+  const slug = entry.anchor.replace(/^section:/, "");
+  const section = skill.sections.find((s) => s.slug === slug);
+  const content = `\n${placeRules((section?.content ?? "").trim(), entry.rules, preserved, write).trim()}\n`;
+  const rules = parseRules(content);
+  if (!section)
+    return { edit: { op: "insert_section", heading: title(slug.replace(/-/g, " ")), content }, rules };
+  if (content.trim() === section.content.trim()) return undefined;
+  return { edit: { op: "replace_section", slug, content }, rules };
+}
+
+/** The References section with each given reference's pointer line set (added, or replacing the old one). */
+function pointerEdit(skill: RenderedSkill, pointers: Map<string, string>): SkillEdit {
+  const section = skill.sections.find((s) => s.slug === POINTER_SECTION);
+  const lines = (section?.content.trim() ?? "").split("\n").filter((line) => line.trim() !== "");
+  for (const [path, pointer] of pointers) {
+    const at = lines.findIndex((line) => line.includes(path));
+    if (at >= 0) lines[at] = pointer;
+    else lines.push(pointer);
+  }
+  const content = `\n${lines.join("\n\n")}\n`;
+  return section
+    ? { op: "replace_section", slug: POINTER_SECTION, content }
+    : { op: "insert_section", heading: "References", content };
+}
+
 /** A repair round: create the files broken pointers name, point the body to orphaned references. */
-function repair(problemsText: string, skill: RenderedSkill, signals: Signals): PatchReply {
-  const orphans: string[] = [];
+function repair(problemsText: string, skill: RenderedSkill): PatchReply {
+  const pointers = new Map<string, string>();
   const edits: ProposedEdit[] = [];
   for (const line of problemsText.split("\n")) {
     const problem = /^- ([^:\s]+)(?::\d+)?: (.*) \[([\w-]+)\]$/.exec(line.trim());
     if (!problem) continue;
     const [, file = "", message = "", code] = problem;
-    if (code === "orphan-reference") orphans.push(file);
+    if (code === "orphan-reference")
+      pointers.set(file, pointerLine(file, parseRules(skill.files.get(file) ?? "")));
     const missing =
       code === "broken-pointer" ? /points to (\S+?),? which does not exist/.exec(message)?.[1] : undefined;
     if (missing?.endsWith(".md") && !edits.some((e) => e.anchor === missing)) {
-      const rules = signals.needs.filter((need) => need.anchor === missing).map((need) => need.rule);
-      const write = { anchor: missing, texts: rules, steps: [], merge: true };
-      const edit = editAt(skill, write) ?? { op: "write_file" as const, path: missing, content: "" };
       edits.push({
         pattern: "read-back-repair",
         anchor: missing,
         why: "create the file the body points to",
-        edit,
+        edit: { op: "write_file", path: missing, content: newReference(missing, []) },
       });
     }
   }
-  if (orphans.length > 0) {
+  if (pointers.size > 0) {
     edits.push({
       pattern: "read-back-repair",
       anchor: `section:${POINTER_SECTION}`,
-      why: `point the body to ${orphans.join(", ")}`,
-      edit: pointerEdit(skill, orphans),
+      why: `point the body to ${[...pointers.keys()].join(", ")}`,
+      edit: pointerEdit(skill, pointers),
     });
   }
   return { edits, notes: `Repaired ${edits.length} read-back problem(s).` };

@@ -7,7 +7,7 @@ import type { Benchmark } from "../types.js";
 export const benchmark: Benchmark = {
   name: "sim",
   description:
-    "the sim world: 60 generated CSV questions from 6 hidden families (for the offline sim model; a simulation)",
+    "the sim world: 60 generated CSV questions in 6 families whose files follow hidden data conventions (for the offline sim model; a simulation)",
   loadTasks: async ({ data }) => loadTasks(data ?? examplePath("sim-world", "tasks.jsonl")),
   grader: (task) => graderFor(task.grader),
   seedSkill: examplePath("sim-world", "skills", "csv-analyst"),

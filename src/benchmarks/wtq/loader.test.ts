@@ -119,6 +119,33 @@ describe("loadWtq, JSONL layout", () => {
     expect(await loadWtq(SHARED_WTQ)).toHaveLength(3537 + 4344);
   });
 
+  it("reads only the questions asked for with ids, in file order", async () => {
+    const some = await loadWtq(SHARED_WTQ, { ids: new Set(["nu-2", "nu-1", "ns-0", "nope"]) });
+    expect(some.map((q) => q.id)).toEqual(["ns-0", "nu-1", "nu-2"]);
+    expect(some[1]).toEqual((await loadWtq(SHARED_WTQ, { split: "unseen" }))[1]);
+    const dir = join(root, "jsonl-ids");
+    await write(
+      join(dir, "questions", "dev.jsonl"),
+      '{"id":"q\\"1","question":"?","table":"t.csv","answers":["a"]}\n' +
+        '{"meta":{"id":"q2"},"id":"q3","question":"?","table":"t.csv","answers":["b"]}\n' +
+        "not json, not wanted\n",
+    );
+    await expect(loadWtq(dir, { ids: new Set(['q"1', "q3"]) })).rejects.toThrow(
+      /dev\.jsonl:3 is not valid JSON/,
+    );
+    await write(
+      join(dir, "questions", "dev.jsonl"),
+      '{"id":"q\\"1","question":"?","table":"t.csv","answers":["a"]}\n' +
+        '{"meta":{"id":"q2"},"id":"q3","question":"?","table":"t.csv","answers":["b"]}\n' +
+        '{"id":"q4","question":"?"}\n',
+    );
+    const found = await loadWtq(dir, { ids: new Set(['q"1', "q3"]) });
+    expect(found.map((q) => [q.id, q.answers])).toEqual([
+      ['q"1', ["a"]],
+      ["q3", ["b"]],
+    ]);
+  });
+
   it("says which line of which file is not a question", async () => {
     const dir = join(root, "jsonl-bad");
     await write(

@@ -12,6 +12,13 @@ describe("parsePredictionsTsv", () => {
     ]);
   });
 
+  it("does not take a byte order mark for part of the first id", () => {
+    expect(parsePredictionsTsv("\uFEFFnu-1\t17\r\nnu-2\t3\r\n")).toEqual([
+      { id: "nu-1", values: ["17"], line: 1 },
+      { id: "nu-2", values: ["3"], line: 2 },
+    ]);
+  });
+
   it("skips blank lines and accepts CRLF line endings", () => {
     expect(parsePredictionsTsv("\r\nnu-1\t17\r\n\n")).toEqual([{ id: "nu-1", values: ["17"], line: 2 }]);
   });

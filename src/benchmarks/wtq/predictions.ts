@@ -28,11 +28,12 @@ export interface WtqGradeReport {
 /**
  * Parses the official prediction format, `id<TAB>value<TAB>value…` per line. A line with only the id
  * predicts no values; `id<TAB>` predicts one empty value. Values are taken verbatim (no TSV unescaping,
- * like the official evaluator). Blank lines are skipped; a CRLF line ending is treated like LF.
+ * like the official evaluator). Blank lines are skipped; a CRLF line ending is treated like LF. A byte
+ * order mark at the start (as some editors save UTF-8) is not part of the first id.
  */
 export function parsePredictionsTsv(text: string): WtqPrediction[] {
   const predictions: WtqPrediction[] = [];
-  const lines = text.split("\n");
+  const lines = (text.startsWith("\uFEFF") ? text.slice(1) : text).split("\n");
   lines.forEach((raw, index) => {
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (line === "") return;

@@ -26,6 +26,8 @@ import {
   stoppedRun,
 } from "../run-options.js";
 import { loadSkillOrExplain } from "../skill-input.js";
+// Registers the offline simulation as the `sim` model provider (here, not in main.ts: start-up stays light).
+import "../../sim/index.js";
 
 interface EvalOptions extends RunOptions {
   /** A folder, or false for --no-skill. */
@@ -88,6 +90,10 @@ export function register(program: Command): void {
         "case 1 and grades output.xlsx like the official script (recalculating formulas with LibreOffice).",
         "Splits: --split paper#test keeps the test set of <data>/splits/paper.json (sets: pool, train,",
         "validation, test); --split path/to/manifest.json#validation names a manifest file.",
+        "",
+        'A task\'s {"type": "command"} grader is a script from the task file: it runs in the sandbox, like the',
+        "agent's commands (workspace writable, the task file's folder read-only, no network, no keys);",
+        "--trust-graders runs it on the host instead.",
         "",
         "Examples (offline; `sim` is a simulation, not a language model):",
         "  skillgrad eval --skill examples/sim-world/skills/csv-analyst --tasks examples/sim-world/tasks.jsonl --model sim",

@@ -1,11 +1,6 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import {
-  gradePredictions,
-  loadWtq,
-  parsePredictionsTsv,
-  type WtqGradeReport,
-} from "../../benchmarks/wtq/index.js";
+import type { WtqGradeReport } from "../../benchmarks/wtq/predictions.js";
 import { SkillgradError } from "../../errors.js";
 
 interface GradeWtqOptions {
@@ -17,7 +12,7 @@ interface GradeWtqOptions {
 
 async function readPredictions(path: string): Promise<string> {
   try {
-    return await readFile(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
@@ -46,6 +41,11 @@ function notes(report: WtqGradeReport, dataDir: string): string[] {
 }
 
 async function gradeWtqCommand(options: GradeWtqOptions): Promise<void> {
+  // Loaded here, not at the top, so that `skillgrad --help` and `grade wtq --help` stay fast.
+  const [{ gradePredictions, parsePredictionsTsv }, { loadWtq }] = await Promise.all([
+    import("../../benchmarks/wtq/predictions.js"),
+    import("../../benchmarks/wtq/loader.js"),
+  ]);
   const text = await readPredictions(options.predictions);
   const predictions = parsePredictionsTsv(text);
   if (predictions.length === 0) {
@@ -53,7 +53,12 @@ async function gradeWtqCommand(options: GradeWtqOptions): Promise<void> {
       `predictions file ${options.predictions} is empty: write one line per question, id<TAB>value<TAB>value…`,
     );
   }
-  const questions = await loadWtq(options.data, options.split === undefined ? {} : { split: options.split });
+  // Only the questions the predictions name are read.
+  const ids = new Set(predictions.map((prediction) => prediction.id));
+  const questions = await loadWtq(options.data, {
+    ids,
+    ...(options.split === undefined ? {} : { split: options.split }),
+  });
   const report = gradePredictions(questions, predictions);
   if (options.json) {
     process.stdout.write(report.results.map((result) => `${JSON.stringify(result)}\n`).join(""));

@@ -36,6 +36,8 @@ import {
   stoppedRun,
 } from "../run-options.js";
 import { loadSkillOrExplain } from "../skill-input.js";
+// Registers the offline simulation as the `sim` model provider (here, not in main.ts: start-up stays light).
+import "../../sim/index.js";
 
 export interface OptimizeCliOptions extends RunOptions {
   skill?: string;
