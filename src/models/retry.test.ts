@@ -143,6 +143,26 @@ describe("callWithRetries", () => {
     expect(filtered).not.toBeInstanceOf(SkillgradError);
   });
 
+  it("an answer that stays unreadable after the retries fails that request only (not the run)", async () => {
+    let calls = 0;
+    const failing = callWithRetries(
+      async () => {
+        calls += 1;
+        throw apiError(200);
+      },
+      target,
+      { ...policy, maxRetries: 1 },
+      { retries: 0 },
+      undefined,
+      { sleep: async () => {} },
+    ).catch((caught: unknown) => caught);
+    const error = await failing;
+    expect(calls).toBe(2);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(SkillgradError);
+    expect(String((error as Error).message)).toContain("unreadable answer 2 time(s)");
+  });
+
   it("times out a hung attempt and retries it", async () => {
     let calls = 0;
     const state = { retries: 0 };

@@ -78,6 +78,14 @@ export async function callWithRetries<T>(
     }
     if (!isRetryable(failure)) throw explainFinalError(failure, target);
     if (attemptNo >= policy.maxRetries) {
+      // The server answers but this request's answer stays unreadable: that request fails (the
+      // caller fails the task), not the run — the server is up and other requests get through.
+      if (isUnreadableAnswer(failure)) {
+        throw new Error(
+          `${target.model} gave an unreadable answer ${attemptNo + 1} time(s) (${describeError(failure)})`,
+          { cause: failure },
+        );
+      }
       throw new SkillgradError(
         `could not reach ${target.model} at ${target.url} after ${attemptNo + 1} attempts: ${describeError(failure)}; check the server or try again later`,
         { cause: failure },
@@ -99,6 +107,11 @@ export function isRetryable(error: unknown): boolean {
     return status === 408 || status === 409 || status === 429 || status >= 500;
   }
   return hasNetworkCode(error);
+}
+
+function isUnreadableAnswer(error: unknown): boolean {
+  const status = APICallError.isInstance(error) ? error.statusCode : undefined;
+  return status !== undefined && status >= 200 && status < 300;
 }
 
 function hasNetworkCode(error: unknown): boolean {
