@@ -4,6 +4,7 @@ import { loadBenchmark } from "../../benchmarks/registry.js";
 import type { Benchmark } from "../../benchmarks/types.js";
 import { UsageError } from "../../errors.js";
 import { type EvalSummary, evaluate } from "../../eval/evaluate.js";
+import { createExecutor } from "../../executor/index.js";
 import { needsJudge } from "../../graders/index.js";
 import { checkModelCredentials, ModelHub, type ModelRole, resolveRoleModels } from "../../models/index.js";
 import { Progress } from "../../runs/progress.js";
@@ -15,7 +16,13 @@ import type { Task } from "../../tasks/types.js";
 import { writeJsonAtomic } from "../../util/fs.js";
 import { hubSettings, readConfigFile } from "../config-file.js";
 import { formatEvalSummary, isSimulated } from "../output.js";
-import { addRunOptions, cacheDirFor, executionSettings, type RunOptions } from "../run-options.js";
+import {
+  addRunOptions,
+  cacheDirFor,
+  executionSettings,
+  executorChoice,
+  type RunOptions,
+} from "../run-options.js";
 import { loadSkillOrExplain } from "../skill-input.js";
 // Registers the offline simulation as the `sim` model provider (here, not in main.ts: start-up stays light).
 import "../../sim/index.js";
@@ -86,6 +93,7 @@ export function register(program: Command): void {
 
 async function runEval(options: EvalOptions): Promise<EvalSummary> {
   const config = readConfigFile(options.config);
+  const choice = executorChoice(options, config);
   const roles = resolveRoleModels({
     // eval uses only the executor (and a judge); the other roles follow it so none is left unset
     model: options.model ?? options.executorModel,
@@ -123,6 +131,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
       : {}),
     ...(source.split ? { split: source.split } : {}),
     models: roles,
+    executor: choice,
     ...executionSettings(options),
     cache: options.cache,
     prices: config.prices ?? {},
@@ -136,12 +145,13 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     checkRoles: usedRoles,
   });
   if (!options.json && !options.quiet) {
-    const what = skill ? `skill ${skill.name}` : "no skill (baseline)";
+    const what = `${skill ? `skill ${skill.name}` : "no skill (baseline)"}${choice.kind === "builtin" ? "" : `, executor ${choice.kind}`}`;
     const note = isSimulated(roles.executor) ? " — sim is an offline simulation, not a language model" : "";
     process.stderr.write(
       `eval: ${what}, ${tasks.length} tasks × ${options.repeat}, model ${roles.executor}${note}\nrun folder: ${folder.dir}\n`,
     );
   }
+  const executor = await createExecutor(choice, { hub, executorModel: roles.executor });
   const progress = new Progress({
     label: "eval",
     quiet: options.quiet || options.json,
@@ -155,6 +165,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
       skill,
       hub,
       executorModel: roles.executor,
+      executor,
       folder,
       ...executionSettings(options),
       keepWorkspaces: options.keepWorkspaces,
@@ -162,6 +173,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     });
     await writeJsonAtomic(folder.summary, summary);
   } finally {
+    await executor.close();
     progress.stop();
     // the report shows whatever the run holds, also when it stopped on an error
     await writeReport(folder.dir);

@@ -3,6 +3,7 @@ import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { loadBenchmark } from "../../benchmarks/registry.js";
 import { SkillgradError, UsageError } from "../../errors.js";
+import { createExecutor } from "../../executor/index.js";
 import type { Grader } from "../../graders/index.js";
 import {
   checkModelCredentials,
@@ -26,7 +27,13 @@ import { writeJsonAtomic } from "../../util/fs.js";
 import { type ConfigFile, hubSettings, readConfigFile } from "../config-file.js";
 import { formatOptimizeSummary, isSimulated } from "../output.js";
 import { oneOf, positiveInt, positiveNumber } from "../parse.js";
-import { addRunOptions, cacheDirFor, executionSettings, type RunOptions } from "../run-options.js";
+import {
+  addRunOptions,
+  cacheDirFor,
+  executionSettings,
+  executorChoice,
+  type RunOptions,
+} from "../run-options.js";
 import { loadSkillOrExplain } from "../skill-input.js";
 // Registers the offline simulation as the `sim` model provider (here, not in main.ts: start-up stays light).
 import "../../sim/index.js";
@@ -225,6 +232,10 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       throw new SkillgradError(
         `${options.resume} is a ${config.command} run; only optimize runs can be resumed`,
       );
+    if (options.executor !== undefined || options.executorBin !== undefined)
+      throw new UsageError(
+        "a resumed run keeps the executor it started with: leave out --executor and --executor-bin",
+      );
     // a run stopped by its budget can go on with a larger one
     if (options.maxCost !== undefined) config.budget.maxCostUsd = options.maxCost;
     if (options.maxCalls !== undefined) config.budget.maxCalls = options.maxCalls;
@@ -253,9 +264,13 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       ? " — sim is an offline simulation, not a language model"
       : "";
     process.stderr.write(
-      `optimize: ${config.skillDir}\n  pool ${split.pool.length}, validation ${split.validation.length}, test ${split.test.length} tasks; executor ${config.models.executor}, optimizer ${config.models.patcher}${note}\n  run folder: ${folder.dir}${options.resume ? " (resumed)" : ""}\n`,
+      `optimize: ${config.skillDir}\n  pool ${split.pool.length}, validation ${split.validation.length}, test ${split.test.length} tasks; executor ${config.models.executor}, optimizer ${config.models.patcher}${config.settings.executor && config.settings.executor.kind !== "builtin" ? `, executor ${config.settings.executor.kind}` : ""}${note}\n  run folder: ${folder.dir}${options.resume ? " (resumed)" : ""}\n`,
     );
   }
+  const executor = await createExecutor(config.settings.executor ?? { kind: "builtin" }, {
+    hub,
+    executorModel: config.models.executor,
+  });
   const progress = new Progress({
     label: "optimize",
     quiet: options.quiet || options.json,
@@ -273,6 +288,7 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       folder,
       hub,
       executorModel: config.models.executor,
+      executor,
       seedSkillDir: config.skillDir,
       split,
       settings: config.settings,
@@ -280,6 +296,7 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       afterIteration: () => writeReport(folder.dir).then(() => undefined),
     });
   } finally {
+    await executor.close();
     progress.stop();
     await writeReport(folder.dir);
   }
@@ -363,6 +380,7 @@ async function newRunConfig(options: OptimizeCliOptions): Promise<OptimizeRunCon
     momentum: options.momentum,
     contrastive: options.contrastive,
     ...executionSettings(options),
+    executor: executorChoice(options, configFile),
   };
   return {
     command: "optimize",
