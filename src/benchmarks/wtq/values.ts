@@ -16,6 +16,7 @@ export function parseWtqNumber(text: string): number | undefined {
 
 /** `yyyy-mm-dd` where any part may be `xx` (the year also `xxxx`); parts are Python ints, not range-checked beyond 1–12 / 1–31. */
 export function parseWtqDate(text: string): [number, number, number] | undefined {
+  if (!text.includes("-")) return undefined; // lowering never makes a "-", so no three parts
   const parts = pyLower(text).split("-");
   if (parts.length !== 3) return undefined;
   const [y = "", m = "", d = ""] = parts;
