@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Help } from "commander";
 import { errorMessage, SkillgradError } from "../errors.js";
+import { maskText } from "../models/secrets.js";
 import { VERSION } from "../version.js";
 import { commands } from "./commands/index.js";
 
@@ -68,5 +69,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * What the CLI prints is masked like every record it writes (src/models/secrets.ts): a summary
+ * names the model (its URL may hold credentials) and an error may quote what a server echoed back.
+ */
+function maskPrinted(stream: NodeJS.WriteStream): void {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === "string" ? maskText(chunk) : chunk, ...rest)) as typeof stream.write;
+}
+
+maskPrinted(process.stdout);
+maskPrinted(process.stderr);
 const code = await main(process.argv);
 process.exitCode = code;

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { runTask, type TaskRun } from "../executor/run-task.js";
@@ -9,7 +9,7 @@ import { type RunFolder, recordEvent } from "../runs/run-folder.js";
 import type { SandboxMode } from "../sandbox/index.js";
 import { type Skill, skillHash } from "../skill/index.js";
 import type { Task } from "../tasks/types.js";
-import { appendJsonLine } from "../util/fs.js";
+import { appendJsonLine, writeJsonAtomic } from "../util/fs.js";
 import { round4, wilsonInterval } from "./stats.js";
 
 /** One graded task run: the record every later stage (and the report) reads. */
@@ -132,10 +132,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         trustGraders: options.trustGraders ?? false,
       }));
     const trajectoryFile = `${safeName(task.id)}.r${repeat}.json`;
-    await writeFile(
-      join(trajectoriesDir, trajectoryFile),
-      JSON.stringify({ ...run.trajectory, grade }, null, 1),
-    );
+    await writeJsonAtomic(join(trajectoriesDir, trajectoryFile), { ...run.trajectory, grade }, 1);
     if (!options.keepWorkspaces) await rm(run.workspace, { recursive: true, force: true });
     const result: TaskResult = {
       taskId: task.id,

@@ -11,6 +11,7 @@ import {
   maskSecrets,
   readLedger,
   resolveRoleModels,
+  restoreMaskedModels,
 } from "../../models/index.js";
 import type { OptimizeSummary } from "../../optimizer/finish.js";
 import type { Gate, OptimizeSettings } from "../../optimizer/loop.js";
@@ -225,6 +226,11 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       throw new SkillgradError(
         `${options.resume} is a ${config.command} run; only optimize runs can be resumed`,
       );
+    config.models = restoreMaskedModels(
+      config.models,
+      [options.model, options.executorModel, options.optimizerModel],
+      options.resume,
+    );
     // a run stopped by its budget can go on with a larger one
     if (options.maxCost !== undefined) config.budget.maxCostUsd = options.maxCost;
     if (options.maxCalls !== undefined) config.budget.maxCalls = options.maxCalls;
