@@ -3,8 +3,13 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-/** The built CLI, as `skillgrad` runs it. */
-export const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+/**
+ * The built CLI, as `skillgrad` runs it. SKILLGRAD_BENCH_CLI=<other checkout>/dist/cli/main.js times
+ * another build with the same script (before/after comparisons); bench/run.mjs refuses it, so
+ * results.json only ever holds this checkout's figures.
+ */
+export const CLI =
+  process.env.SKILLGRAD_BENCH_CLI ?? fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Help } from "commander";
-import { errorMessage, SkillgradError } from "../errors.js";
+import { errorMessage, SkillgradError, storageError } from "../errors.js";
 import { maskText } from "../models/secrets.js";
+import { removePendingTempFilesSync } from "../util/fs.js";
 import { VERSION } from "../version.js";
 import { commands } from "./commands/index.js";
+import { interruptMessage } from "./interrupt.js";
 
 /**
  * The command the arguments run: the first word that is not an option (the program's own options
@@ -50,13 +52,15 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
-  } catch (error) {
-    if (error instanceof CommanderError) {
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
       // help and version "errors" are normal exits; everything else is a usage error.
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
-      if (error.code === "commander.help") return 0;
+      if (thrown.code === "commander.helpDisplayed" || thrown.code === "commander.version") return 0;
+      if (thrown.code === "commander.help") return 0;
       return 2;
     }
+    // a full or read-only disk is the user's to fix, not a bug: one line naming the folder
+    const error = storageError(thrown) ?? thrown;
     if (error instanceof SkillgradError) {
       process.stderr.write(`skillgrad: ${error.message}\n`);
       if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
@@ -79,7 +83,29 @@ function maskPrinted(stream: NodeJS.WriteStream): void {
     write(typeof chunk === "string" ? maskText(chunk) : chunk, ...rest)) as typeof stream.write;
 }
 
+/**
+ * Process-level behaviour of the command-line tool: output piped into a reader that stops early
+ * (`skillgrad … --help | head -1`) ends quietly, and Ctrl-C says how to go on.
+ */
+function installProcessHandlers(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+  process.on("SIGINT", () => {
+    removePendingTempFilesSync();
+    try {
+      process.stderr.write(`${process.stderr.isTTY ? "\n" : ""}${interruptMessage()}`);
+    } finally {
+      process.exit(130);
+    }
+  });
+}
+
 maskPrinted(process.stdout);
 maskPrinted(process.stderr);
+installProcessHandlers();
 const code = await main(process.argv);
 process.exitCode = code;

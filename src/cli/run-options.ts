@@ -1,6 +1,11 @@
-import { resolve } from "node:path";
+import { realpathSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
+import { SkillgradError, storageError, UsageError } from "../errors.js";
 import { modelFormsHelp, modelSpecForms } from "../models/index.js";
+import { writeReport } from "../runs/report/index.js";
+import { isInside } from "../skill/files.js";
+import { shownPath } from "./interrupt.js";
 import { oneOf, positiveInt, positiveNumber } from "./parse.js";
 
 /** What `eval` and `optimize` both take: models, how tasks run, where the run goes, what is printed. */
@@ -68,4 +73,58 @@ export function executionSettings(options: RunOptions) {
 /** The response cache folder: --cache-dir, or .cache inside the runs folder. */
 export function cacheDirFor(options: RunOptions): string {
   return options.cacheDir ? resolve(options.cacheDir) : resolve(options.runsDir, ".cache");
+}
+
+/**
+ * Refuses a runs or cache folder inside the skill folder (`--skill .` with the default runs/): the
+ * run's own files would be loaded as skill files, and written back over the skill.
+ */
+export function checkRunsOutsideSkill(skillDir: string, options: RunOptions): void {
+  const skill = realpathLoose(resolve(skillDir));
+  const folders: Array<[string, string]> = [
+    ["--runs-dir", resolve(options.runsDir)],
+    ["--cache-dir", cacheDirFor(options)],
+  ];
+  for (const [flag, dir] of folders) {
+    if (!isInside(realpathLoose(dir), skill)) continue;
+    const outside = relative(process.cwd(), join(dirname(skill), `${basename(skill)}-runs`));
+    throw new UsageError(
+      `${flag} ${shownPath(dir)} is inside the skill folder ${skillDir}: the run's files would become part of the skill; pass ${flag} outside it, e.g. ${flag} ${outside}`,
+    );
+  }
+}
+
+/** The real path of a folder that may not exist yet: its deepest existing parent resolved, the rest appended. */
+function realpathLoose(path: string): string {
+  const rest: string[] = [];
+  let current = path;
+  for (;;) {
+    try {
+      return join(realpathSync(current), ...rest.reverse());
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") return path; // unresolvable: compare it as given
+      const parent = dirname(current);
+      if (parent === current) return path;
+      rest.push(basename(current));
+      current = parent;
+    }
+  }
+}
+
+/**
+ * A run that stopped on an error the user can act on (a model service refusing every request, a
+ * full disk): one line that says so and how to go on from the completed work. The report is
+ * written first, to show what was done. Other errors (bugs) pass through unchanged.
+ */
+export async function stoppedRun(error: unknown, runDir: string, next: string): Promise<unknown> {
+  const known =
+    storageError(error, "free some space", runDir) ?? (error instanceof SkillgradError ? error : undefined);
+  if (!known) return error;
+  // the report is a view of the run: failing to write it (the disk is full) must not hide the cause
+  await writeReport(runDir).catch(() => undefined);
+  return new SkillgradError(`${known.message}; ${next}`, {
+    exitCode: known.exitCode,
+    cause: error,
+  });
 }

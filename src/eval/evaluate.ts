@@ -1,15 +1,16 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
+import { errorMessage } from "../errors.js";
 import { runTask, type TaskRun } from "../executor/run-task.js";
 import type { RunOutcome, TokenUsage } from "../executor/trajectory.js";
 import { type Grade, type Grader, graderFor, needsJudge } from "../graders/index.js";
-import type { LedgerTotals, ModelHub } from "../models/index.js";
+import { BudgetExceededError, type LedgerTotals, type ModelHub } from "../models/index.js";
 import { type RunFolder, recordEvent } from "../runs/run-folder.js";
 import type { SandboxMode } from "../sandbox/index.js";
 import { type Skill, skillHash } from "../skill/index.js";
 import type { Task } from "../tasks/types.js";
-import { appendJsonLine, writeJsonAtomic } from "../util/fs.js";
+import { appendJsonLine, writeFileAtomic } from "../util/fs.js";
 import { round4, wilsonInterval } from "./stats.js";
 
 /** One graded task run: the record every later stage (and the report) reads. */
@@ -49,6 +50,11 @@ export interface EvaluateOptions {
   /** A benchmark's grader; by default each task's own grader spec decides. */
   grader?: (task: Task) => Grader;
   keepWorkspaces?: boolean;
+  /**
+   * When the hub's budget runs out: true ends the evaluation cleanly with the runs completed so far
+   * (status "stopped"); false (the optimizer's choice) throws the BudgetExceededError.
+   */
+  stopOnBudget?: boolean;
   onResult?: (result: TaskResult, done: number, total: number) => void;
 }
 
@@ -69,6 +75,10 @@ export interface EvalSummary {
   calls: number;
   cachedCalls: number;
   wallMs: number;
+  /** "stopped": the budget ran out; `notRun` task runs were not made. */
+  status: "done" | "stopped";
+  stopReason?: string;
+  notRun: number;
 }
 
 function gradeFailure(run: TaskRun): Grade | undefined {
@@ -132,7 +142,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         trustGraders: options.trustGraders ?? false,
       }));
     const trajectoryFile = `${safeName(task.id)}.r${repeat}.json`;
-    await writeJsonAtomic(join(trajectoriesDir, trajectoryFile), { ...run.trajectory, grade }, 1);
+    await writeFileAtomic(
+      join(trajectoriesDir, trajectoryFile),
+      JSON.stringify({ ...run.trajectory, grade }, null, 1),
+    );
     if (!options.keepWorkspaces) await rm(run.workspace, { recursive: true, force: true });
     const result: TaskResult = {
       taskId: task.id,
@@ -176,8 +189,13 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     ),
   );
   if (fatal) {
-    await recordEvent(folder, { type: "eval-stopped", reason: String(fatal), done, total: jobs.length });
-    throw fatal;
+    await recordEvent(folder, {
+      type: "eval-stopped",
+      reason: errorMessage(fatal),
+      done,
+      total: jobs.length,
+    });
+    if (!(options.stopOnBudget && fatal instanceof BudgetExceededError)) throw fatal;
   }
   const spent = difference(options.hub.totals(), totalsBefore);
   const summary: EvalSummary = {
@@ -194,6 +212,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     outcomes,
     ...spent,
     wallMs: Date.now() - started,
+    status: fatal ? "stopped" : "done",
+    ...(fatal ? { stopReason: errorMessage(fatal) } : {}),
+    notRun: jobs.length - done,
   };
   await recordEvent(folder, { type: "eval-done", subdir: options.subdir ?? "", passRate: summary.passRate });
   return summary;

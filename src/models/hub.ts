@@ -7,7 +7,7 @@ import type {
 } from "@ai-sdk/provider";
 import { wrapLanguageModel } from "ai";
 import pLimit, { type LimitFunction } from "p-limit";
-import { errorMessage, SkillgradError } from "../errors.js";
+import { errorMessage, SkillgradError, storageError } from "../errors.js";
 import { type Budget, checkBudget } from "./budget.js";
 import { cacheKey, type ModelIdentity, ResponseCache } from "./cache.js";
 import { addToTotals, type LedgerEntry, type LedgerTotals, LedgerWriter, summarizeLedger } from "./ledger.js";
@@ -299,7 +299,9 @@ export class ModelHub {
       // Cache first, then the ledger: a run killed in between repeats no call that the ledger shows done.
       // An answer the model itself flagged as an error is not worth replaying.
       if (this.cache && key && result.finishReason.unified !== "error") {
-        await this.cache.put(key, endpoint.spec.raw, result);
+        await this.cache.put(key, endpoint.spec.raw, result).catch((error: unknown) => {
+          throw storageError(error) ?? error;
+        });
       }
       const tokens = tokenCounts(result.usage);
       this.record({
@@ -328,7 +330,12 @@ export class ModelHub {
     if (this.stage) entry.stage = this.stage;
     this.entryLog.push(entry);
     addToTotals(this.runningTotals, entry);
-    this.ledger?.append(entry);
+    try {
+      this.ledger?.append(entry);
+    } catch (error) {
+      // a full disk is systemic, not this call's failure: SkillgradError stops the run
+      throw storageError(error) ?? error;
+    }
     for (const listener of this.listeners) listener(entry);
   }
 }

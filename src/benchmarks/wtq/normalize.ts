@@ -10,6 +10,8 @@ const TRAILING_CITATIONS = /(?:(?<!^)\[[^\]]*\]|\[\d+\]|[\u2022\u2666\u2020\u202
 // A trailing run of " (…)" groups; the space before "(" is required.
 const TRAILING_PARENTHESES = /(?<!^)(?: \([^)]*\))*$/;
 const OUTER_DOUBLE_QUOTES = /^"([^"]*)"$/;
+// What the removal loop below can remove always ends in one of these (after stripping).
+const REMOVABLE_END = /[\]\u2022\u2666\u2020\u2021*#+)"]$/;
 
 /**
  * The official evaluator's string normalisation: NFKD without combining marks, ASCII quotes and
@@ -20,7 +22,8 @@ export function normalizeWtq(text: string): string {
   // ASCII text is its own NFKD form and has no combining marks.
   let x = ASCII_ONLY.test(text) ? text : text.normalize("NFKD").replace(COMBINING_MARK, "");
   x = x.replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, "-");
-  for (;;) {
+  x = pyStrip(x);
+  while (REMOVABLE_END.test(x)) {
     const before = x;
     x = pyStrip(x).replace(TRAILING_CITATIONS, "");
     x = pyStrip(x).replace(TRAILING_PARENTHESES, "");

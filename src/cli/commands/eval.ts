@@ -14,8 +14,17 @@ import { selectSplit } from "../../tasks/split.js";
 import type { Task } from "../../tasks/types.js";
 import { writeJsonAtomic } from "../../util/fs.js";
 import { hubSettings, readConfigFile } from "../config-file.js";
+import { setInterruptNote, shownPath } from "../interrupt.js";
 import { formatEvalSummary, isSimulated } from "../output.js";
-import { addRunOptions, cacheDirFor, executionSettings, type RunOptions } from "../run-options.js";
+import { positiveInt, positiveNumber } from "../parse.js";
+import {
+  addRunOptions,
+  cacheDirFor,
+  checkRunsOutsideSkill,
+  executionSettings,
+  type RunOptions,
+  stoppedRun,
+} from "../run-options.js";
 import { loadSkillOrExplain } from "../skill-input.js";
 // Registers the offline simulation as the `sim` model provider (here, not in main.ts: start-up stays light).
 import "../../sim/index.js";
@@ -29,6 +38,15 @@ interface EvalOptions extends RunOptions {
   split?: string;
   judgeModel?: string;
   keepWorkspaces: boolean;
+  maxCost?: number;
+  maxCalls?: number;
+}
+
+function budgetOf(options: EvalOptions) {
+  return {
+    ...(options.maxCost !== undefined ? { maxCostUsd: options.maxCost } : {}),
+    ...(options.maxCalls !== undefined ? { maxCalls: options.maxCalls } : {}),
+  };
 }
 
 export function register(program: Command): void {
@@ -56,6 +74,12 @@ export function register(program: Command): void {
     .option("--judge-model <model>", "model for llm-judge graders (overrides --model)")
     .option("--no-skill", "baseline: run the agent without any skill")
     .option("--keep-workspaces", "keep each task run's workspace folder in the run folder")
+    .option(
+      "--max-cost <usd>",
+      "stop cleanly before spending more than this many dollars (the tasks not run are reported)",
+      positiveNumber,
+    )
+    .option("--max-calls <n>", "stop cleanly before making more than n model calls", positiveInt)
     .addHelpText(
       "after",
       [
@@ -105,6 +129,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
   if (skillDir === undefined) {
     throw new UsageError("give the skill with --skill DIR, or pass --no-skill for the baseline");
   }
+  if (skillDir) checkRunsOutsideSkill(skillDir, options);
   const skill = skillDir ? await loadSkillOrExplain(skillDir) : undefined;
   const usedRoles: ModelRole[] = tasks.some((task) => needsJudge(task.grader))
     ? ["executor", "judge"]
@@ -126,6 +151,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     ...executionSettings(options),
     cache: options.cache,
     prices: config.prices ?? {},
+    budget: budgetOf(options),
   });
   const hub = new ModelHub({
     roles,
@@ -133,6 +159,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     cache: options.cache,
     ledgerPath: folder.ledger,
     ...hubSettings(config),
+    budget: budgetOf(options),
     checkRoles: usedRoles,
   });
   if (!options.json && !options.quiet) {
@@ -148,6 +175,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     costUsd: () => hub.totals().total.knownCostUsd,
   });
   progress.follow(folder.events);
+  setInterruptNote(`the completed task runs are kept in ${shownPath(folder.dir)}`);
   let summary: EvalSummary;
   try {
     summary = await evaluate({
@@ -159,13 +187,15 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
       ...executionSettings(options),
       keepWorkspaces: options.keepWorkspaces,
       ...(source.benchmark ? { grader: source.benchmark.grader } : {}),
+      stopOnBudget: true,
     });
     await writeJsonAtomic(folder.summary, summary);
-  } finally {
+  } catch (error) {
     progress.stop();
-    // the report shows whatever the run holds, also when it stopped on an error
-    await writeReport(folder.dir);
+    throw await stoppedRun(error, folder.dir, `the completed task runs are kept in ${shownPath(folder.dir)}`);
   }
+  progress.stop();
+  await writeReport(folder.dir);
   return summary;
 }
 
