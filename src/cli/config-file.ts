@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import YAML from "yaml";
 import { z } from "zod";
 import { SkillgradError } from "../errors.js";
+import { EXECUTOR_KINDS, type ExecutorKind } from "../executor/types.js";
 import { modelsConfigSchema, priceOverridesSchema } from "../models/index.js";
 
 /** The optional config file (`--config FILE`, JSON or YAML): models per role, prices, concurrency, retries. */
@@ -17,6 +18,15 @@ export const configFileSchema = z
     retryBaseDelayMs: z.number().min(0).optional(),
     /** Seconds one model call may take before it is retried. */
     callTimeoutSec: z.number().positive().optional(),
+    /** The agent that runs tasks (--executor), and its program (--executor-bin). */
+    executor: z
+      .string()
+      .refine((kind) => EXECUTOR_KINDS.includes(kind as ExecutorKind), {
+        message: `expected one of ${EXECUTOR_KINDS.join(", ")}`,
+      })
+      .transform((kind) => kind as ExecutorKind)
+      .optional(),
+    executorBin: z.string().min(1).optional(),
   })
   .strict();
 
@@ -42,7 +52,7 @@ export function readConfigFile(path: string | undefined): ConfigFile {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new SkillgradError(
-      `config file ${path}: ${issue?.path.join(".") || "top level"}: ${issue?.message}; allowed keys: models, prices, concurrency, maxRetries, retryBaseDelayMs, callTimeoutSec`,
+      `config file ${path}: ${issue?.path.join(".") || "top level"}: ${issue?.message}; allowed keys: models, prices, concurrency, maxRetries, retryBaseDelayMs, callTimeoutSec, executor, executorBin`,
     );
   }
   return parsed.data;

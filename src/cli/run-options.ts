@@ -2,6 +2,7 @@ import { realpathSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { SkillgradError, storageError, UsageError } from "../errors.js";
+import { EXECUTOR_KINDS, type ExecutorChoice, type ExecutorKind } from "../executor/types.js";
 import { modelFormsHelp, modelSpecForms } from "../models/index.js";
 import { writeReport } from "../runs/report/index.js";
 import { isInside } from "../skill/files.js";
@@ -12,6 +13,8 @@ import { oneOf, positiveInt, positiveNumber } from "./parse.js";
 export interface RunOptions {
   model?: string;
   executorModel?: string;
+  executor?: ExecutorKind;
+  executorBin?: string;
   config?: string;
   concurrency: number;
   repeat: number;
@@ -33,6 +36,12 @@ export function addRunOptions(command: Command): Command {
   return command
     .option("--model <model>", `model for every role: ${modelSpecForms().join(", ")} (see "Models" below)`)
     .option("--executor-model <model>", "model for the agent that uses the skill (overrides --model)")
+    .option(
+      "--executor <agent>",
+      `the agent that runs each task: ${EXECUTOR_KINDS.join(", ")} (default: the config file's, else builtin)`,
+      oneOf(...EXECUTOR_KINDS),
+    )
+    .option("--executor-bin <path>", "the external agent's program (default: found on PATH)")
     .option("--config <file>", "JSON or YAML config: models per role, prices, concurrency, retries")
     .option("--concurrency <n>", "task runs at the same time", positiveInt, 4)
     .option("--repeat <k>", "run every task k times (for noisy tasks)", positiveInt, 1)
@@ -68,6 +77,21 @@ export function executionSettings(options: RunOptions) {
     commandTimeoutSec: options.commandTimeout,
     taskTimeoutSec: options.taskTimeout,
   };
+}
+
+/** The executor a run uses: --executor / --executor-bin, else the config file's, else the built-in agent. */
+export function executorChoice(
+  options: Pick<RunOptions, "executor" | "executorBin">,
+  config: { executor?: ExecutorKind; executorBin?: string },
+): ExecutorChoice {
+  const kind = options.executor ?? config.executor ?? "builtin";
+  const bin = options.executorBin ?? (options.executor === undefined ? config.executorBin : undefined);
+  if (bin !== undefined && kind === "builtin")
+    throw new UsageError(
+      "--executor-bin names an external agent's program: use it with --executor claude-code or codex",
+    );
+  // a bare name is looked up on PATH when the run starts; a path is made absolute for resume
+  return { kind, ...(bin !== undefined ? { bin: bin.includes("/") ? resolve(bin) : bin } : {}) };
 }
 
 /** The response cache folder: --cache-dir, or .cache inside the runs folder. */

@@ -2,8 +2,9 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { errorMessage } from "../errors.js";
-import { runTask, type TaskRun } from "../executor/run-task.js";
-import type { RunOutcome, TokenUsage } from "../executor/trajectory.js";
+import { builtinExecutor } from "../executor/builtin/index.js";
+import { RUN_OUTCOMES, type RunOutcome, type TokenUsage } from "../executor/trajectory.js";
+import type { Executor, TaskRun } from "../executor/types.js";
 import { type Grade, type Grader, graderFor, needsJudge } from "../graders/index.js";
 import { BudgetExceededError, type LedgerTotals, type ModelHub } from "../models/index.js";
 import { type RunFolder, recordEvent } from "../runs/run-folder.js";
@@ -26,6 +27,10 @@ export interface TaskResult {
   /** Trajectory file, relative to the run folder. */
   trajectory: string;
   usage: TokenUsage;
+  /** Dollars the run spent (null: a price is unknown; absent in older runs). */
+  costUsd?: number | null;
+  /** Files the agent wrote in its workspace. */
+  files?: string[];
   ms: number;
 }
 
@@ -36,6 +41,8 @@ export interface EvaluateOptions {
   hub: ModelHub;
   /** The executor's model string, for the records. */
   executorModel: string;
+  /** The agent that runs each task (default: the built-in agent on the hub's executor model). */
+  executor?: Executor;
   folder: RunFolder;
   /** Where results and trajectories of this evaluation go, relative to the run folder ("" = top). */
   subdir?: string;
@@ -62,6 +69,8 @@ export interface EvalSummary {
   runId: string;
   runDir: string;
   model: string;
+  /** The agent that ran the tasks (builtin, claude-code, codex). */
+  executor: string;
   skill: { name: string; hash: string } | null;
   tasks: number;
   runs: number;
@@ -98,14 +107,17 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   const resultsPath = join(base, "results.jsonl");
   const trajectoriesDir = join(base, "trajectories");
   const workspacesDir = join(base, "workspaces");
-  const executor = options.hub.model("executor");
   const modelName = options.executorModel;
+  const executor = options.executor ?? builtinExecutor(options.hub, modelName);
   const totalsBefore = options.hub.totals().total;
   const limit = pLimit(options.concurrency);
   const jobs = tasks.flatMap((task) =>
     Array.from({ length: options.repeat }, (_, repeat) => ({ task, repeat })),
   );
-  const outcomes: Record<RunOutcome, number> = { answered: 0, "max-turns": 0, timeout: 0, error: 0 };
+  const outcomes = Object.fromEntries(RUN_OUTCOMES.map((outcome) => [outcome, 0])) as Record<
+    RunOutcome,
+    number
+  >;
   let passes = 0;
   let scoreSum = 0;
   let done = 0;
@@ -119,11 +131,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
 
   const one = async ({ task, repeat }: { task: Task; repeat: number }) => {
     if (fatal) return;
-    const run = await runTask({
+    const run = await executor.run({
       task,
       skill: options.skill,
-      model: executor,
-      modelName,
       workspaceRoot: workspacesDir,
       sandbox: options.sandbox,
       maxTurns: options.maxTurns,
@@ -158,6 +168,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       ...(run.error ? { error: run.error } : {}),
       trajectory: join(options.subdir ?? "", "trajectories", trajectoryFile),
       usage: run.trajectory.usage,
+      ...(run.trajectory.costUsd !== undefined ? { costUsd: run.trajectory.costUsd } : {}),
+      files: run.files,
       ms: run.trajectory.ms,
     };
     await appendJsonLine(resultsPath, result);
@@ -202,6 +214,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     runId: folder.id,
     runDir: folder.dir,
     model: modelName,
+    executor: executor.kind,
     skill: options.skill ? { name: options.skill.name, hash: skillHash(options.skill) } : null,
     tasks: tasks.length,
     runs: done,

@@ -2,6 +2,7 @@ import { cp, mkdir, readFile, rename, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { TaskResult } from "../eval/evaluate.js";
 import type { Trajectory } from "../executor/trajectory.js";
+import type { Executor, ExecutorChoice } from "../executor/types.js";
 import type { Grader } from "../graders/index.js";
 import { BudgetExceededError, type ModelHub } from "../models/index.js";
 import { type RunFolder, recordEvent } from "../runs/run-folder.js";
@@ -52,6 +53,8 @@ export interface OptimizeSettings {
   maxTurns: number;
   commandTimeoutSec: number;
   taskTimeoutSec: number;
+  /** The agent that runs the tasks (absent in runs made before executors were pluggable: builtin). */
+  executor?: ExecutorChoice;
 }
 
 export interface TaskSplit {
@@ -66,6 +69,8 @@ export interface OptimizeInput {
   seedSkillDir: string;
   hub: ModelHub;
   executorModel: string;
+  /** The agent made from settings.executor (default: the built-in agent on the hub's executor model). */
+  executor?: Executor;
   folder: RunFolder;
   grader?: (task: Task) => Grader;
   /** Awaited after every iteration (e.g. to refresh the report). */

@@ -4,6 +4,7 @@ import { loadBenchmark } from "../../benchmarks/registry.js";
 import type { Benchmark } from "../../benchmarks/types.js";
 import { UsageError } from "../../errors.js";
 import { type EvalSummary, evaluate } from "../../eval/evaluate.js";
+import { createExecutor } from "../../executor/index.js";
 import { needsJudge } from "../../graders/index.js";
 import { checkModelCredentials, ModelHub, type ModelRole, resolveRoleModels } from "../../models/index.js";
 import { Progress } from "../../runs/progress.js";
@@ -22,6 +23,7 @@ import {
   cacheDirFor,
   checkRunsOutsideSkill,
   executionSettings,
+  executorChoice,
   type RunOptions,
   stoppedRun,
 } from "../run-options.js";
@@ -110,6 +112,7 @@ export function register(program: Command): void {
 
 async function runEval(options: EvalOptions): Promise<EvalSummary> {
   const config = readConfigFile(options.config);
+  const choice = executorChoice(options, config);
   const roles = resolveRoleModels({
     // eval uses only the executor (and a judge); the other roles follow it so none is left unset
     model: options.model ?? options.executorModel,
@@ -148,6 +151,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
       : {}),
     ...(source.split ? { split: source.split } : {}),
     models: roles,
+    executor: choice,
     ...executionSettings(options),
     cache: options.cache,
     prices: config.prices ?? {},
@@ -163,12 +167,13 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     checkRoles: usedRoles,
   });
   if (!options.json && !options.quiet) {
-    const what = skill ? `skill ${skill.name}` : "no skill (baseline)";
+    const what = `${skill ? `skill ${skill.name}` : "no skill (baseline)"}${choice.kind === "builtin" ? "" : `, executor ${choice.kind}`}`;
     const note = isSimulated(roles.executor) ? " — sim is an offline simulation, not a language model" : "";
     process.stderr.write(
       `eval: ${what}, ${tasks.length} tasks × ${options.repeat}, model ${roles.executor}${note}\nrun folder: ${folder.dir}\n`,
     );
   }
+  const executor = await createExecutor(choice, { hub, executorModel: roles.executor });
   const progress = new Progress({
     label: "eval",
     quiet: options.quiet || options.json,
@@ -183,6 +188,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
       skill,
       hub,
       executorModel: roles.executor,
+      executor,
       folder,
       ...executionSettings(options),
       keepWorkspaces: options.keepWorkspaces,
@@ -193,6 +199,8 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
   } catch (error) {
     progress.stop();
     throw await stoppedRun(error, folder.dir, `the completed task runs are kept in ${shownPath(folder.dir)}`);
+  } finally {
+    await executor.close();
   }
   progress.stop();
   await writeReport(folder.dir);

@@ -3,6 +3,7 @@ import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { loadBenchmark } from "../../benchmarks/registry.js";
 import { SkillgradError, UsageError } from "../../errors.js";
+import { createExecutor } from "../../executor/index.js";
 import type { Grader } from "../../graders/index.js";
 import {
   checkModelCredentials,
@@ -33,6 +34,7 @@ import {
   cacheDirFor,
   checkRunsOutsideSkill,
   executionSettings,
+  executorChoice,
   type RunOptions,
   stoppedRun,
 } from "../run-options.js";
@@ -238,6 +240,10 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       throw new SkillgradError(
         `${options.resume} is ${config?.command ? `a ${config.command} run` : "not an optimize run"}; only optimize runs can be resumed`,
       );
+    if (options.executor !== undefined || options.executorBin !== undefined)
+      throw new UsageError(
+        "a resumed run keeps the executor it started with: leave out --executor and --executor-bin",
+      );
     config.models = restoreMaskedModels(
       config.models,
       [options.model, options.executorModel, options.optimizerModel],
@@ -273,9 +279,13 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       ? " — sim is an offline simulation, not a language model"
       : "";
     process.stderr.write(
-      `optimize: ${config.skillDir}\n  pool ${split.pool.length}, validation ${split.validation.length}, test ${split.test.length} tasks; executor ${config.models.executor}, optimizer ${config.models.patcher}${note}\n  run folder: ${folder.dir}${options.resume ? " (resumed)" : ""}\n`,
+      `optimize: ${config.skillDir}\n  pool ${split.pool.length}, validation ${split.validation.length}, test ${split.test.length} tasks; executor ${config.models.executor}, optimizer ${config.models.patcher}${config.settings.executor && config.settings.executor.kind !== "builtin" ? `, executor ${config.settings.executor.kind}` : ""}${note}\n  run folder: ${folder.dir}${options.resume ? " (resumed)" : ""}\n`,
     );
   }
+  const executor = await createExecutor(config.settings.executor ?? { kind: "builtin" }, {
+    hub,
+    executorModel: config.models.executor,
+  });
   const progress = new Progress({
     label: "optimize",
     quiet: options.quiet || options.json,
@@ -293,6 +303,7 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       folder,
       hub,
       executorModel: config.models.executor,
+      executor,
       seedSkillDir: config.skillDir,
       split,
       settings: config.settings,
@@ -306,6 +317,8 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       folder.dir,
       `the completed work is kept: continue it with ${resumeCommand(folder.dir)}`,
     );
+  } finally {
+    await executor.close();
   }
   progress.stop();
   await writeReport(folder.dir);
@@ -402,6 +415,7 @@ async function newRunConfig(options: OptimizeCliOptions): Promise<OptimizeRunCon
     momentum: options.momentum,
     contrastive: options.contrastive,
     ...executionSettings(options),
+    executor: executorChoice(options, configFile),
   };
   return {
     command: "optimize",

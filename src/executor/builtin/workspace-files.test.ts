@@ -2,7 +2,7 @@ import { lstat, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorkspace, runSandboxed } from "../sandbox/index.js";
+import { createWorkspace, runSandboxed } from "../../sandbox/index.js";
 import { TOOL } from "./protocol.js";
 import { executorTools } from "./tools.js";
 import { writeWorkspaceFile } from "./workspace-files.js";

@@ -1,8 +1,8 @@
 import { tool, zodSchema } from "ai";
 import { z } from "zod";
-import { SkillgradError } from "../errors.js";
-import { runSandboxed, type SandboxMode } from "../sandbox/index.js";
-import type { Skill } from "../skill/index.js";
+import { SkillgradError } from "../../errors.js";
+import { runSandboxed, type SandboxMode } from "../../sandbox/index.js";
+import type { Skill } from "../../skill/index.js";
 import { activationText } from "./prompt.js";
 import { TOOL } from "./protocol.js";
 import {

@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { lchown, lstat, mkdir, open, readdir, readFile, realpath } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { workspaceOwner } from "../sandbox/index.js";
+import { workspaceOwner } from "../../sandbox/index.js";
 
 /** Why a workspace path was refused; the message goes back to the agent as the tool's result. */
 export class WorkspacePathError extends Error {}
