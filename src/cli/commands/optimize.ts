@@ -12,6 +12,7 @@ import {
   maskSecrets,
   readLedger,
   resolveRoleModels,
+  restoreMaskedModels,
 } from "../../models/index.js";
 import type { OptimizeSummary } from "../../optimizer/finish.js";
 import type { Gate, OptimizeSettings, TaskSplit } from "../../optimizer/loop.js";
@@ -243,6 +244,11 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       throw new UsageError(
         "a resumed run keeps the executor it started with: leave out --executor and --executor-bin",
       );
+    config.models = restoreMaskedModels(
+      config.models,
+      [options.model, options.executorModel, options.optimizerModel],
+      options.resume,
+    );
     // a run stopped by its budget can go on with a larger one, and under a new quota
     if (options.maxCost !== undefined) config.budget.maxCostUsd = options.maxCost;
     if (options.maxCalls !== undefined) config.budget.maxCalls = options.maxCalls;
