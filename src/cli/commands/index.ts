@@ -61,6 +61,12 @@ export const commands: readonly CommandEntry[] = [
     load: () => import("./serve.js"),
   },
   {
+    name: "models",
+    summary: "local models: list the ones skillgrad can install, pull one, print where one is",
+    usage: "",
+    load: () => import("./models.js"),
+  },
+  {
     name: "grade",
     summary: "grade benchmark predictions exactly as the official scripts do",
     usage: "",
