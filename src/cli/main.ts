@@ -8,12 +8,12 @@ import { commands } from "./commands/index.js";
 import { interruptMessage } from "./interrupt.js";
 
 /**
- * The command the arguments run: the first word that is not an option (the program's own options
- * take no values), or CMD in `help CMD`. Undefined when none is named.
+ * The commands the arguments may run: every word that is not an option. The command is one of
+ * them (usually the first; a program option that took a value would shift it), and loading the
+ * module of a word that turns out to be an option's value costs only time.
  */
-export function invokedCommand(args: readonly string[]): string | undefined {
-  const words = args.filter((arg) => !arg.startsWith("-"));
-  return words[0] === "help" ? words[1] : words[0];
+export function invokedCommands(args: readonly string[]): Set<string> {
+  return new Set(args.filter((arg) => !arg.startsWith("-")));
 }
 
 /**
@@ -38,10 +38,17 @@ export async function buildProgram(args: readonly string[]): Promise<Command> {
       },
     })
     .exitOverride();
-  const wanted = invokedCommand(args);
+  const wanted = invokedCommands(args);
   for (const entry of commands) {
-    if (entry.name === wanted) (await entry.load()).register(program);
-    else listedOnly.set(program.command(entry.name).description(entry.summary), entry.usage);
+    if (wanted.has(entry.name)) (await entry.load()).register(program);
+    else {
+      const listed = program.command(entry.name).description(entry.summary);
+      // Never runs: a command named on the command line is loaded above.
+      listed.action(() => {
+        throw new Error(`command ${entry.name} was not loaded`);
+      });
+      listedOnly.set(listed, entry.usage);
+    }
   }
   return program;
 }

@@ -25,7 +25,7 @@ import { loadTasks } from "../../tasks/load.js";
 import { loadSplit, makeSplit, parseSplitSpec, type SplitManifest } from "../../tasks/split.js";
 import type { Task } from "../../tasks/types.js";
 import { readJsonFileSync, writeJsonAtomic } from "../../util/fs.js";
-import { type ConfigFile, hubSettings, readConfigFile } from "../config-file.js";
+import { type ConfigFile, hubSettings, readConfigFile, withRateFlags } from "../config-file.js";
 import { resumeCommand, setInterruptNote } from "../interrupt.js";
 import { formatOptimizeSummary, isSimulated } from "../output.js";
 import { oneOf, positiveInt, positiveNumber } from "../parse.js";
@@ -249,10 +249,11 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       [options.model, options.executorModel, options.optimizerModel],
       options.resume,
     );
-    // a run stopped by its budget can go on with a larger one
+    // a run stopped by its budget can go on with a larger one, and under a new quota
     if (options.maxCost !== undefined) config.budget.maxCostUsd = options.maxCost;
     if (options.maxCalls !== undefined) config.budget.maxCalls = options.maxCalls;
-    if (options.maxCost !== undefined || options.maxCalls !== undefined)
+    config.configFile = withRateFlags(config.configFile, options);
+    if ([options.maxCost, options.maxCalls, options.rpm, options.tpm].some((v) => v !== undefined))
       await writeJsonAtomic(folder.config, maskSecrets(config));
   } else {
     config = await newRunConfig(options);
@@ -390,7 +391,7 @@ async function newRunConfig(options: OptimizeCliOptions): Promise<OptimizeRunCon
     process.stderr.write(`using the benchmark's seed skill ${skillDir}\n`);
   checkRunsOutsideSkill(skillDir, options);
   await loadSkillOrExplain(skillDir);
-  const configFile = readConfigFile(options.config);
+  const configFile = withRateFlags(readConfigFile(options.config), options);
   const models = resolveRoleModels({
     model: options.model,
     executorModel: options.executorModel,
