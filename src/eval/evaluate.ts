@@ -1,5 +1,5 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import pLimit from "p-limit";
 import { runTask, type TaskRun } from "../executor/run-task.js";
 import type { RunOutcome, TokenUsage } from "../executor/trajectory.js";
@@ -24,6 +24,8 @@ export interface TaskResult {
   error?: string;
   /** Trajectory file, relative to the run folder. */
   trajectory: string;
+  /** The workspace the agent left, relative to the run folder, when workspaces are kept. */
+  workspace?: string;
   usage: TokenUsage;
   ms: number;
 }
@@ -147,6 +149,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       answer: run.answer,
       ...(run.error ? { error: run.error } : {}),
       trajectory: join(options.subdir ?? "", "trajectories", trajectoryFile),
+      ...(options.keepWorkspaces ? { workspace: relative(folder.dir, run.workspace) } : {}),
       usage: run.trajectory.usage,
       ms: run.trajectory.ms,
     };

@@ -3,6 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { maskSecrets } from "../models/index.js";
 import { appendJsonLine, writeJsonAtomic } from "../util/fs.js";
+import type { RunEvent } from "./events.js";
 
 export type RunKind = "eval" | "optimize";
 
@@ -51,10 +52,7 @@ export async function createRunFolder(runsDir: string, kind: RunKind, config: un
   return folder;
 }
 
-export interface RunEvent {
-  type: string;
-  [key: string]: unknown;
-}
+export type { RunEvent } from "./events.js";
 
 /** Progress events, one JSON line each, for the report and live progress. */
 export function recordEvent(folder: RunFolder, event: RunEvent): Promise<void> {
