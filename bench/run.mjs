@@ -53,8 +53,30 @@ const SECTIONS = {
     note: "whole processes, median of 11 alternated runs; target ≤ 200 ms for --help and grade … --help",
     ...run("startup.mjs", [11]),
   }),
+  wtqGradeCli: () => ({
+    note: "whole process: skillgrad grade wtq on 2,084 unseen-table predictions, median of 11 runs; target ≤ 190 ms (2x faster than the official evaluator's 0.38 s in the issue)",
+    ...run("grade-cli.mjs", ["wtq", 11]),
+  }),
+  spreadsheetbenchGradeCli: () => ({
+    note: "whole process: skillgrad grade spreadsheetbench --no-recalc on 50 outputs, median of 11 runs, next to an openpyxl reference; target ≤ 400 ms",
+    ...run("grade-cli.mjs", ["spreadsheetbench", 11]),
+  }),
+  recalc: () => ({
+    note: "LibreOffice recalculation of the 28 formula outputs: files per second with one start per file (before) and one start per batch (after)",
+    ...run("recalc.mjs", [6]),
+  }),
+  firstModelCall: () => ({
+    note: "whole process: time from start to the first model call of eval and optimize (local OpenAI-compatible server), median of 7 runs",
+    ...run("first-call.mjs", [7]),
+  }),
 };
 
+if (process.env.SKILLGRAD_BENCH_CLI) {
+  process.stderr.write(
+    "bench: unset SKILLGRAD_BENCH_CLI (results.json holds this checkout's figures only)\n",
+  );
+  process.exit(2);
+}
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? "").split(",").filter(Boolean) : undefined;
 const unknown = (only ?? []).filter((name) => !(name in SECTIONS));

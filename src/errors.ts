@@ -22,3 +22,28 @@ export class UsageError extends SkillgradError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+const STORAGE_FAILURES: Record<string, string> = {
+  ENOSPC: "disk full: no space left",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "read-only file system",
+};
+
+/**
+ * A write that failed for lack of space or a read-only disk, as one line naming the folder;
+ * undefined for any other error. `then` says what to do next (e.g. how to resume).
+ */
+export function storageError(
+  error: unknown,
+  then = "free some space or choose another folder, then run again",
+  /** Named when the failed call does not say which file it was (a failed append). */
+  folder?: string,
+): SkillgradError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const what = code === undefined ? undefined : STORAGE_FAILURES[code];
+  if (!what) return undefined;
+  const path = (error as NodeJS.ErrnoException).path;
+  const dir = path ? path.replace(/\/[^/]*$/, "") || "/" : folder;
+  const where = dir ? ` writing in ${dir}` : "";
+  return new SkillgradError(`${what}${where}; ${then}`, { cause: error });
+}

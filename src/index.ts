@@ -8,8 +8,20 @@ export { benchmarkNames, loadBenchmark } from "./benchmarks/registry.js";
 export type { Benchmark, BenchmarkTaskOptions } from "./benchmarks/types.js";
 export { SkillgradError, UsageError } from "./errors.js";
 export { type EvalSummary, type EvaluateOptions, evaluate, type TaskResult } from "./eval/evaluate.js";
-export { type RunTaskOptions, runTask, type TaskRun } from "./executor/run-task.js";
-export type { Trajectory, TrajectoryStep } from "./executor/trajectory.js";
+export { type RunTaskOptions, runTask } from "./executor/builtin/run-task.js";
+// executors: the built-in agent, Claude Code, Codex behind one interface
+export {
+  createExecutor,
+  EXECUTOR_KINDS,
+  type Executor,
+  type ExecutorChoice,
+  type ExecutorKind,
+  type RunOutcome,
+  type TaskRun,
+  type TaskRunRequest,
+  type Trajectory,
+  type TrajectoryStep,
+} from "./executor/index.js";
 // the loss: graders
 export { GRADER_TYPES, type Grade, type GradeInput, type Grader, graderFor } from "./graders/index.js";
 // models: one hub for every call (cache, retries, ledger, budgets)

@@ -333,15 +333,13 @@ describe("skillgrad eval against a local OpenAI-compatible server", () => {
     server = undefined;
     // "first" is answered from the cache; "third" is new work and the endpoint is gone
     await writeTasks(dir, [first, { id: "third", prompt: "what is 3+1?", expected: "4" }]);
+    const warmRuns = new Set(readdirSync(runs));
     const result = await runCli(args);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("could not reach");
     expect(result.stderr).toContain("after 2 attempts");
-    const newest =
-      readdirSync(runs)
-        .filter((name) => !name.startsWith("."))
-        .sort()
-        .at(-1) ?? "";
+    // run ids sort by the second they start in: two runs of one second are told apart by what existed before
+    const newest = readdirSync(runs).find((name) => !name.startsWith(".") && !warmRuns.has(name)) ?? "";
     const results = (await readFile(join(runs, newest, "results.jsonl"), "utf8")).trim().split("\n");
     expect(results.map((line) => JSON.parse(line).taskId)).toEqual(["first"]);
     expect(await readFile(join(runs, newest, "events.jsonl"), "utf8")).toContain("eval-stopped");

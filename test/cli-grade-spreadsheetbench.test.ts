@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,6 +86,48 @@ describe("skillgrad grade spreadsheetbench", () => {
     const noOutputs = await runCli(["grade", "spreadsheetbench", "--data", DATA, "--outputs", empty]);
     expect(noOutputs.code).toBe(1);
     expect(noOutputs.stderr).toMatch(/no output files .*\{n\}_\{id\}_output\.xlsx/);
+  });
+
+  it("grades 50 outputs with the official verdicts, and fails a symbolic link to the answer", async () => {
+    // One golden candidate per task (enough to spread over worker threads), plus a link for 79-7;
+    // the official verdicts are for the files as saved, so without recalculation.
+    const many = join(root, "many");
+    await mkdir(many);
+    const expected = new Map<string, boolean>();
+    const verdicts = (await readFile(join(DATA, "golden", "verdicts.jsonl"), "utf8"))
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as { id: string; file: string; pass: boolean });
+    for (const [index, verdict] of verdicts.entries()) {
+      if (expected.has(verdict.id) || index % 5 !== expected.size % 5) continue;
+      expected.set(verdict.id, verdict.pass);
+      await copyFile(join(DATA, "golden", verdict.file), join(many, `1_${verdict.id}_output.xlsx`));
+    }
+    await rm(join(many, "1_79-7_output.xlsx"));
+    await symlink(answer("79-7", 1), join(many, "1_79-7_output.xlsx"));
+    expected.set("79-7", false);
+    const result = await runCli([
+      "grade",
+      "spreadsheetbench",
+      "--data",
+      DATA,
+      "--outputs",
+      many,
+      "--no-recalc",
+      "--json",
+    ]);
+    expect(result.code).toBe(0);
+    const grades = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id: string; testCases: boolean[]; reasons: string[] });
+    expect(grades).toHaveLength(50);
+    expect(Object.fromEntries(grades.map((grade) => [grade.id, grade.testCases[0]]))).toEqual(
+      Object.fromEntries(expected),
+    );
+    expect(grades.find((grade) => grade.id === "79-7")?.reasons[0]).toMatch(
+      /^test case 1: output is a symbolic link, not a workbook/,
+    );
   });
 
   it("exits 2 on a usage error", async () => {

@@ -1,4 +1,15 @@
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  chown,
+  lchown,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -261,6 +272,74 @@ describe.each(bwrapInstalled ? (["bwrap", "none"] as const) : (["none"] as const
     });
   },
 );
+
+describe.runIf(asRoot)("as root, skillgrad never hands a folder it did not create to nobody", () => {
+  it.each(bwrapInstalled ? (["bwrap", "none"] as const) : (["none"] as const))(
+    "sandbox run --sandbox %s leaves a /root folder and the id_rsa in it to root",
+    async (mode) => {
+      const dir = await mkdtemp(join(homedir(), "ws-with-id_rsa-"));
+      try {
+        await writeFile(join(dir, "id_rsa"), "-----BEGIN OPENSSH PRIVATE KEY-----\n", { mode: 0o600 });
+        const result = await sandboxRun(mode, dir, ["sh", "-c", "cat id_rsa; true"]);
+        expect(result.code).toBe(0);
+        expect(result.stdout).not.toContain("PRIVATE KEY");
+        expect(result.stderr).toContain("never changes the owner of a folder it did not create");
+        for (const path of [dir, join(dir, "id_rsa")]) {
+          const info = await stat(path);
+          expect([info.uid, info.gid]).toEqual([0, 0]);
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it("a leftover process swapping a folder for a symlink gets no host file handed over (10 tries)", async () => {
+    const workspace = await freshWorkspace();
+    const target = await mkdtemp(join(scratch, "host-target-"));
+    // The same names as in the workspace's folder, so a walk that follows the swapped-in link finds them.
+    const names = Array.from({ length: 200 }, (_, i) => `g${i}`);
+    for (const name of names) await writeFile(join(target, name), "host file\n");
+    await mkdir(join(workspace, "sub"));
+    for (const name of names.slice(0, 50)) await writeFile(join(workspace, "sub", name), "");
+    await symlink(target, join(workspace, "lnk"));
+    // Atomically exchanges the folder and the link, forever (renameat2 RENAME_EXCHANGE).
+    const swapper = [
+      "import ctypes, os",
+      "libc = ctypes.CDLL(None, use_errno=True)",
+      "open('swapper.pid', 'w').write(str(os.getpid()) + '\\n')",
+      "while True:",
+      "    libc.renameat2(-100, b'sub', -100, b'lnk', 2)",
+    ].join("\n");
+    await writeFile(join(workspace, "swap.py"), swapper);
+    for (const path of ["sub", "lnk", "swap.py", ...names.slice(0, 50).map((name) => `sub/${name}`)])
+      await lchown(join(workspace, path), 65534, 65534);
+    let swapperPid: number | undefined;
+    try {
+      const first = await sandboxRun("none", workspace, [
+        "sh",
+        "-c",
+        "(setsid python3 swap.py > /dev/null 2>&1 &); sleep 0.5",
+      ]);
+      expect(first.code).toBe(0);
+      swapperPid = Number((await readFile(join(workspace, "swapper.pid"), "utf8")).trim());
+      for (let attempt = 0; attempt < 10; attempt++) await sandboxRun("none", workspace, ["true"]);
+      const handedOver: string[] = [];
+      for (const name of ["", ...names])
+        if ((await stat(join(target, name))).uid !== 0) handedOver.push(join(target, name));
+      expect(handedOver).toEqual([]);
+      expect(() => process.kill(swapperPid as number, 0)).toThrow(); // the leftover process is gone
+    } finally {
+      if (swapperPid) {
+        try {
+          process.kill(swapperPid, "SIGKILL");
+        } catch {
+          // already gone, as it should be
+        }
+      }
+    }
+  });
+});
 
 describe.skipIf(!bwrapInstalled)("skillgrad sandbox run --sandbox bwrap: the isolation holds", () => {
   let server: Server;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import YAML from "yaml";
 import { z } from "zod";
 import { SkillgradError } from "../errors.js";
+import { EXECUTOR_KINDS, type ExecutorKind } from "../executor/types.js";
 import { modelsConfigSchema, priceOverridesSchema } from "../models/index.js";
 
 /** The optional config file (`--config FILE`, JSON or YAML): models per role, prices, concurrency, retries. */
@@ -17,6 +18,27 @@ export const configFileSchema = z
     retryBaseDelayMs: z.number().min(0).optional(),
     /** Seconds one model call may take before it is retried. */
     callTimeoutSec: z.number().positive().optional(),
+    /** Requests and tokens per minute, by endpoint, provider or "default": calls wait to stay under. */
+    rateLimits: z
+      .record(
+        z.string(),
+        z
+          .object({
+            rpm: z.number().int().positive().optional(),
+            tpm: z.number().int().positive().optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    /** The agent that runs tasks (--executor), and its program (--executor-bin). */
+    executor: z
+      .string()
+      .refine((kind) => EXECUTOR_KINDS.includes(kind as ExecutorKind), {
+        message: `expected one of ${EXECUTOR_KINDS.join(", ")}`,
+      })
+      .transform((kind) => kind as ExecutorKind)
+      .optional(),
+    executorBin: z.string().min(1).optional(),
   })
   .strict();
 
@@ -42,7 +64,7 @@ export function readConfigFile(path: string | undefined): ConfigFile {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new SkillgradError(
-      `config file ${path}: ${issue?.path.join(".") || "top level"}: ${issue?.message}; allowed keys: models, prices, concurrency, maxRetries, retryBaseDelayMs, callTimeoutSec`,
+      `config file ${path}: ${issue?.path.join(".") || "top level"}: ${issue?.message}; allowed keys: models, prices, concurrency, maxRetries, retryBaseDelayMs, callTimeoutSec, rateLimits, executor, executorBin`,
     );
   }
   return parsed.data;
@@ -56,5 +78,22 @@ export function hubSettings(config: ConfigFile) {
     maxRetries: config.maxRetries,
     retryBaseDelayMs: config.retryBaseDelayMs,
     timeoutMs: config.callTimeoutSec === undefined ? undefined : config.callTimeoutSec * 1000,
+    rateLimits: config.rateLimits,
   };
+}
+
+/**
+ * The config with `--rpm` / `--tpm` applied: a flag sets that limit for every provider (over the
+ * config file's entries), so the run keeps it when it is resumed.
+ */
+export function withRateFlags(config: ConfigFile, flags: { rpm?: number; tpm?: number }): ConfigFile {
+  const given = {
+    ...(flags.rpm !== undefined ? { rpm: flags.rpm } : {}),
+    ...(flags.tpm !== undefined ? { tpm: flags.tpm } : {}),
+  };
+  if (Object.keys(given).length === 0) return config;
+  const entries = { ...config.rateLimits };
+  for (const key of Object.keys(entries)) entries[key] = { ...entries[key], ...given };
+  entries.default = { ...entries.default, ...given };
+  return { ...config, rateLimits: entries };
 }

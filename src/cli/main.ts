@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Help } from "commander";
-import { errorMessage, SkillgradError } from "../errors.js";
+import { errorMessage, SkillgradError, storageError } from "../errors.js";
+import { maskText } from "../models/secrets.js";
+import { removePendingTempFilesSync } from "../util/fs.js";
 import { VERSION } from "../version.js";
 import { commands } from "./commands/index.js";
+import { interruptMessage } from "./interrupt.js";
 
 /**
- * The command the arguments run: the first word that is not an option (the program's own options
- * take no values), or CMD in `help CMD`. Undefined when none is named.
+ * The commands the arguments may run: every word that is not an option. The command is one of
+ * them (usually the first; a program option that took a value would shift it), and loading the
+ * module of a word that turns out to be an option's value costs only time.
  */
-export function invokedCommand(args: readonly string[]): string | undefined {
-  const words = args.filter((arg) => !arg.startsWith("-"));
-  return words[0] === "help" ? words[1] : words[0];
+export function invokedCommands(args: readonly string[]): Set<string> {
+  return new Set(args.filter((arg) => !arg.startsWith("-")));
 }
 
 /**
@@ -35,10 +38,17 @@ export async function buildProgram(args: readonly string[]): Promise<Command> {
       },
     })
     .exitOverride();
-  const wanted = invokedCommand(args);
+  const wanted = invokedCommands(args);
   for (const entry of commands) {
-    if (entry.name === wanted) (await entry.load()).register(program);
-    else listedOnly.set(program.command(entry.name).description(entry.summary), entry.usage);
+    if (wanted.has(entry.name)) (await entry.load()).register(program);
+    else {
+      const listed = program.command(entry.name).description(entry.summary);
+      // Never runs: a command named on the command line is loaded above.
+      listed.action(() => {
+        throw new Error(`command ${entry.name} was not loaded`);
+      });
+      listedOnly.set(listed, entry.usage);
+    }
   }
   return program;
 }
@@ -49,13 +59,15 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
-  } catch (error) {
-    if (error instanceof CommanderError) {
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
       // help and version "errors" are normal exits; everything else is a usage error.
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
-      if (error.code === "commander.help") return 0;
+      if (thrown.code === "commander.helpDisplayed" || thrown.code === "commander.version") return 0;
+      if (thrown.code === "commander.help") return 0;
       return 2;
     }
+    // a full or read-only disk is the user's to fix, not a bug: one line naming the folder
+    const error = storageError(thrown) ?? thrown;
     if (error instanceof SkillgradError) {
       process.stderr.write(`skillgrad: ${error.message}\n`);
       if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
@@ -68,5 +80,39 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * What the CLI prints is masked like every record it writes (src/models/secrets.ts): a summary
+ * names the model (its URL may hold credentials) and an error may quote what a server echoed back.
+ */
+function maskPrinted(stream: NodeJS.WriteStream): void {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === "string" ? maskText(chunk) : chunk, ...rest)) as typeof stream.write;
+}
+
+/**
+ * Process-level behaviour of the command-line tool: output piped into a reader that stops early
+ * (`skillgrad … --help | head -1`) ends quietly, and Ctrl-C says how to go on.
+ */
+function installProcessHandlers(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+  process.on("SIGINT", () => {
+    removePendingTempFilesSync();
+    try {
+      process.stderr.write(`${process.stderr.isTTY ? "\n" : ""}${interruptMessage()}`);
+    } finally {
+      process.exit(130);
+    }
+  });
+}
+
+maskPrinted(process.stdout);
+maskPrinted(process.stderr);
+installProcessHandlers();
 const code = await main(process.argv);
 process.exitCode = code;

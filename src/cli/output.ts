@@ -28,7 +28,14 @@ export function formatEvalSummary(summary: EvalSummary): string {
   const failures = Object.entries(summary.outcomes)
     .filter(([outcome, count]) => outcome !== "answered" && count > 0)
     .map(([outcome, count]) => `${count} ${outcome}`);
+  const stopped =
+    summary.status === "stopped"
+      ? [
+          `stopped     ${summary.stopReason}; ${summary.notRun} task run(s) not made, the pass rate covers the ${summary.runs} made`,
+        ]
+      : [];
   return [
+    ...stopped,
     `skill       ${summary.skill ? `${summary.skill.name} (${summary.skill.hash.slice(0, 12)})` : "none (baseline)"}`,
     `model       ${summary.model}${simulated}`,
     `pass rate   ${percent(summary.passRate)} (${summary.passes}/${summary.runs}), 95% CI ${percent(low)}–${percent(high)}`,

@@ -1,15 +1,17 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import pLimit from "p-limit";
-import { runTask, type TaskRun } from "../executor/run-task.js";
-import type { RunOutcome, TokenUsage } from "../executor/trajectory.js";
+import { errorMessage } from "../errors.js";
+import { builtinExecutor } from "../executor/builtin/index.js";
+import { RUN_OUTCOMES, type RunOutcome, type TokenUsage } from "../executor/trajectory.js";
+import type { Executor, TaskRun } from "../executor/types.js";
 import { type Grade, type Grader, graderFor, needsJudge } from "../graders/index.js";
-import type { LedgerTotals, ModelHub } from "../models/index.js";
+import { BudgetExceededError, type LedgerTotals, type ModelHub } from "../models/index.js";
 import { type RunFolder, recordEvent } from "../runs/run-folder.js";
 import type { SandboxMode } from "../sandbox/index.js";
 import { type Skill, skillHash } from "../skill/index.js";
 import type { Task } from "../tasks/types.js";
-import { appendJsonLine } from "../util/fs.js";
+import { appendJsonLine, writeFileAtomic } from "../util/fs.js";
 import { round4, wilsonInterval } from "./stats.js";
 
 /** One graded task run: the record every later stage (and the report) reads. */
@@ -27,6 +29,10 @@ export interface TaskResult {
   /** The workspace the agent left, relative to the run folder, when workspaces are kept. */
   workspace?: string;
   usage: TokenUsage;
+  /** Dollars the run spent (null: a price is unknown; absent in older runs). */
+  costUsd?: number | null;
+  /** Files the agent wrote in its workspace. */
+  files?: string[];
   ms: number;
 }
 
@@ -37,6 +43,8 @@ export interface EvaluateOptions {
   hub: ModelHub;
   /** The executor's model string, for the records. */
   executorModel: string;
+  /** The agent that runs each task (default: the built-in agent on the hub's executor model). */
+  executor?: Executor;
   folder: RunFolder;
   /** Where results and trajectories of this evaluation go, relative to the run folder ("" = top). */
   subdir?: string;
@@ -51,6 +59,11 @@ export interface EvaluateOptions {
   /** A benchmark's grader; by default each task's own grader spec decides. */
   grader?: (task: Task) => Grader;
   keepWorkspaces?: boolean;
+  /**
+   * When the hub's budget runs out: true ends the evaluation cleanly with the runs completed so far
+   * (status "stopped"); false (the optimizer's choice) throws the BudgetExceededError.
+   */
+  stopOnBudget?: boolean;
   onResult?: (result: TaskResult, done: number, total: number) => void;
 }
 
@@ -58,6 +71,8 @@ export interface EvalSummary {
   runId: string;
   runDir: string;
   model: string;
+  /** The agent that ran the tasks (builtin, claude-code, codex). */
+  executor: string;
   skill: { name: string; hash: string } | null;
   tasks: number;
   runs: number;
@@ -71,6 +86,10 @@ export interface EvalSummary {
   calls: number;
   cachedCalls: number;
   wallMs: number;
+  /** "stopped": the budget ran out; `notRun` task runs were not made. */
+  status: "done" | "stopped";
+  stopReason?: string;
+  notRun: number;
 }
 
 function gradeFailure(run: TaskRun): Grade | undefined {
@@ -90,14 +109,17 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   const resultsPath = join(base, "results.jsonl");
   const trajectoriesDir = join(base, "trajectories");
   const workspacesDir = join(base, "workspaces");
-  const executor = options.hub.model("executor");
   const modelName = options.executorModel;
+  const executor = options.executor ?? builtinExecutor(options.hub, modelName);
   const totalsBefore = options.hub.totals().total;
   const limit = pLimit(options.concurrency);
   const jobs = tasks.flatMap((task) =>
     Array.from({ length: options.repeat }, (_, repeat) => ({ task, repeat })),
   );
-  const outcomes: Record<RunOutcome, number> = { answered: 0, "max-turns": 0, timeout: 0, error: 0 };
+  const outcomes = Object.fromEntries(RUN_OUTCOMES.map((outcome) => [outcome, 0])) as Record<
+    RunOutcome,
+    number
+  >;
   let passes = 0;
   let scoreSum = 0;
   let done = 0;
@@ -111,11 +133,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
 
   const one = async ({ task, repeat }: { task: Task; repeat: number }) => {
     if (fatal) return;
-    const run = await runTask({
+    const run = await executor.run({
       task,
       skill: options.skill,
-      model: executor,
-      modelName,
       workspaceRoot: workspacesDir,
       sandbox: options.sandbox,
       maxTurns: options.maxTurns,
@@ -134,7 +154,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
         trustGraders: options.trustGraders ?? false,
       }));
     const trajectoryFile = `${safeName(task.id)}.r${repeat}.json`;
-    await writeFile(
+    await writeFileAtomic(
       join(trajectoriesDir, trajectoryFile),
       JSON.stringify({ ...run.trajectory, grade }, null, 1),
     );
@@ -151,6 +171,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       trajectory: join(options.subdir ?? "", "trajectories", trajectoryFile),
       ...(options.keepWorkspaces ? { workspace: relative(folder.dir, run.workspace) } : {}),
       usage: run.trajectory.usage,
+      ...(run.trajectory.costUsd !== undefined ? { costUsd: run.trajectory.costUsd } : {}),
+      files: run.files,
       ms: run.trajectory.ms,
     };
     await appendJsonLine(resultsPath, result);
@@ -182,14 +204,20 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     ),
   );
   if (fatal) {
-    await recordEvent(folder, { type: "eval-stopped", reason: String(fatal), done, total: jobs.length });
-    throw fatal;
+    await recordEvent(folder, {
+      type: "eval-stopped",
+      reason: errorMessage(fatal),
+      done,
+      total: jobs.length,
+    });
+    if (!(options.stopOnBudget && fatal instanceof BudgetExceededError)) throw fatal;
   }
   const spent = difference(options.hub.totals(), totalsBefore);
   const summary: EvalSummary = {
     runId: folder.id,
     runDir: folder.dir,
     model: modelName,
+    executor: executor.kind,
     skill: options.skill ? { name: options.skill.name, hash: skillHash(options.skill) } : null,
     tasks: tasks.length,
     runs: done,
@@ -200,6 +228,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     outcomes,
     ...spent,
     wallMs: Date.now() - started,
+    status: fatal ? "stopped" : "done",
+    ...(fatal ? { stopReason: errorMessage(fatal) } : {}),
+    notRun: jobs.length - done,
   };
   await recordEvent(folder, { type: "eval-done", subdir: options.subdir ?? "", passRate: summary.passRate });
   return summary;

@@ -80,6 +80,8 @@ describe("command grader", () => {
         'if [ "$got" = "$(echo $SKILLGRAD_EXPECTED | tr -d \\")" ]; then echo \'{"pass": true, "score": 1, "feedback": "file ok"}\'; else echo "wrong: $got"; exit 1; fi',
       ].join("\n"),
     );
+    // Readable by the sandbox user that runs the script (nobody, when the tests run as root).
+    await chmod(dir, 0o755);
     process.env.OPENAI_API_KEY = "sk-test-should-not-leak";
     try {
       const spec = { type: "command", command: `sh ${script}` };

@@ -7,7 +7,7 @@ import type {
 } from "@ai-sdk/provider";
 import { wrapLanguageModel } from "ai";
 import pLimit, { type LimitFunction } from "p-limit";
-import { errorMessage, SkillgradError } from "../errors.js";
+import { errorMessage, SkillgradError, storageError } from "../errors.js";
 import { type Budget, checkBudget } from "./budget.js";
 import { cacheKey, type ModelIdentity, ResponseCache } from "./cache.js";
 import { addToTotals, type LedgerEntry, type LedgerTotals, LedgerWriter, summarizeLedger } from "./ledger.js";
@@ -19,6 +19,13 @@ import {
   type ProviderRecord,
   providerFor,
 } from "./providers/index.js";
+import {
+  estimateTokens,
+  type RateClock,
+  type RateLimit,
+  RateLimiter,
+  type RateTicket,
+} from "./rate-limit.js";
 import { callWithRetries, type RetryDeps, type RetryPolicy } from "./retry.js";
 import { MODEL_ROLES, type ModelRole } from "./roles.js";
 import { type ModelSpec, parseModelSpec } from "./spec.js";
@@ -65,6 +72,15 @@ export interface ModelHubOptions {
   createModel?: (spec: ModelSpec, env: Env) => LanguageModelV3;
   /** For tests: how to wait between retries. */
   retryDeps?: RetryDeps;
+  /**
+   * Requests and tokens per minute per endpoint, so runs stay under the user's quota by waiting.
+   * Looked up like `concurrency`: by endpoint ("openai@https://api.openai.com/v1"), then provider,
+   * then "default". No entry: no limit.
+   */
+  rateLimits?: Record<string, RateLimit>;
+  /** For tests: the rate limiter's clock and window. */
+  rateClock?: RateClock;
+  rateWindowMs?: number;
 }
 
 export type CallListener = (entry: LedgerEntry) => void;
@@ -74,6 +90,7 @@ interface Endpoint {
   identity: ModelIdentity;
   price: Price | null;
   limit: LimitFunction;
+  rate?: RateLimiter;
   keyVariable?: string;
 }
 
@@ -88,6 +105,7 @@ export class ModelHub {
   private readonly ledger?: LedgerWriter;
   private readonly policy: RetryPolicy;
   private readonly limiters = new Map<string, LimitFunction>();
+  private readonly rateLimiters = new Map<string, RateLimiter | undefined>();
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly models = new Map<ModelRole, LanguageModelV3>();
   private readonly listeners = new Set<CallListener>();
@@ -171,11 +189,18 @@ export class ModelHub {
       limit = pLimit(this.concurrencyFor(limiterKey, spec.provider, record.concurrency));
       this.limiters.set(limiterKey, limit);
     }
+    if (!this.rateLimiters.has(limiterKey)) {
+      const all = this.options.rateLimits ?? {};
+      const quota = all[limiterKey] ?? all[spec.provider] ?? all.default;
+      const options = { clock: this.options.rateClock, windowMs: this.options.rateWindowMs };
+      this.rateLimiters.set(limiterKey, quota ? new RateLimiter(quota, options) : undefined);
+    }
     const endpoint: Endpoint = {
       spec,
       identity: { provider: spec.provider, modelId: spec.modelId, baseURL },
       price: priceFor(spec, this.options.prices),
       limit,
+      rate: this.rateLimiters.get(limiterKey),
       keyVariable: record.key?.variable,
     };
     this.endpoints.set(spec.raw, endpoint);
@@ -279,15 +304,28 @@ export class ModelHub {
         keyVariable: endpoint.keyVariable,
       };
       let result: LanguageModelV3GenerateResult;
+      const rate = endpoint.rate;
+      let ticket: RateTicket | undefined;
       try {
         const sent = withoutSalt(params);
+        const estimate = rate ? estimateTokens(sent) : 0;
         result = await callWithRetries(
           (signal) => model.doGenerate({ ...sent, abortSignal: signal }),
           target,
           this.policy,
           state,
           params.abortSignal,
-          this.options.retryDeps,
+          {
+            ...this.options.retryDeps,
+            // every attempt counts against the quota; a failed one keeps its estimate
+            ...(rate
+              ? {
+                  beforeAttempt: async () => {
+                    ticket = await rate.acquire(estimate);
+                  },
+                }
+              : {}),
+          },
         );
       } catch (error) {
         this.record({
@@ -300,9 +338,12 @@ export class ModelHub {
       // Cache first, then the ledger: a run killed in between repeats no call that the ledger shows done.
       // An answer the model itself flagged as an error is not worth replaying.
       if (this.cache && key && result.finishReason.unified !== "error") {
-        await this.cache.put(key, endpoint.spec.raw, result);
+        await this.cache.put(key, endpoint.spec.raw, result).catch((error: unknown) => {
+          throw storageError(error) ?? error;
+        });
       }
       const tokens = tokenCounts(result.usage);
+      ticket?.settle(tokens.inputTokens + tokens.outputTokens);
       this.record({
         ...base(role, endpoint, start, label),
         inputTokens: tokens.inputTokens,
@@ -330,7 +371,12 @@ export class ModelHub {
     if (this.stage) entry.stage = this.stage;
     this.entryLog.push(entry);
     addToTotals(this.runningTotals, entry);
-    this.ledger?.append(entry);
+    try {
+      this.ledger?.append(entry);
+    } catch (error) {
+      // a full disk is systemic, not this call's failure: SkillgradError stops the run
+      throw storageError(error) ?? error;
+    }
     for (const listener of this.listeners) listener(entry);
   }
 }

@@ -50,5 +50,5 @@ export {
   type RoleModelOptions,
   resolveRoleModels,
 } from "./roles.js";
-export { maskSecrets } from "./secrets.js";
+export { maskSecrets, maskText, registerSecret, restoreMaskedModels } from "./secrets.js";
 export { type ModelSpec, modelSpecForms, type ProviderName, parseModelSpec } from "./spec.js";

@@ -107,6 +107,62 @@ describe("callWithRetries", () => {
     expect(calls).toBe(1);
   });
 
+  it("stops the run on a systemic 400/422, but leaves a context-length 400 to the one task", async () => {
+    const refuse = (error: APICallError) =>
+      callWithRetries(
+        async () => {
+          throw error;
+        },
+        target,
+        policy,
+        { retries: 0 },
+        undefined,
+        { sleep: async () => {} },
+      ).catch((caught: unknown) => caught);
+    const withMessage = (status: number, message: string) =>
+      new APICallError({
+        message,
+        url: target.url,
+        requestBodyValues: {},
+        statusCode: status,
+        isRetryable: false,
+      });
+    const shape = await refuse(
+      withMessage(400, "Unsupported parameter: 'tools'\n(echo: Bearer sk-abcdefghijklmnop)"),
+    );
+    expect(shape).toBeInstanceOf(SkillgradError);
+    expect(String((shape as Error).message)).toMatch(
+      /^openai:gpt-4\.1 at \S+ refused the request \(HTTP 400: Unsupported parameter: 'tools' \(echo: Bearer \*\*\*\)\): check the model name/,
+    );
+    expect(await refuse(withMessage(422, "unprocessable"))).toBeInstanceOf(SkillgradError);
+    expect(await refuse(withMessage(404, "model not found"))).toBeInstanceOf(SkillgradError);
+    const tooLong = await refuse(withMessage(400, "This model's maximum context length is 8192 tokens"));
+    expect(tooLong).toBeInstanceOf(Error);
+    expect(tooLong).not.toBeInstanceOf(SkillgradError);
+    const filtered = await refuse(withMessage(400, "blocked by the content_filter"));
+    expect(filtered).not.toBeInstanceOf(SkillgradError);
+  });
+
+  it("an answer that stays unreadable after the retries fails that request only (not the run)", async () => {
+    let calls = 0;
+    const failing = callWithRetries(
+      async () => {
+        calls += 1;
+        throw apiError(200);
+      },
+      target,
+      { ...policy, maxRetries: 1 },
+      { retries: 0 },
+      undefined,
+      { sleep: async () => {} },
+    ).catch((caught: unknown) => caught);
+    const error = await failing;
+    expect(calls).toBe(2);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(SkillgradError);
+    expect(String((error as Error).message)).toContain("unreadable answer 2 time(s)");
+  });
+
   it("times out a hung attempt and retries it", async () => {
     let calls = 0;
     const state = { retries: 0 };

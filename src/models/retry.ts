@@ -1,5 +1,6 @@
 import { APICallError } from "@ai-sdk/provider";
 import { errorMessage, SkillgradError } from "../errors.js";
+import { maskSecrets } from "./secrets.js";
 
 export interface RetryPolicy {
   /** Retries after the first attempt (attempts = maxRetries + 1). */
@@ -40,6 +41,8 @@ export interface CallTarget {
 export interface RetryDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
+  /** Awaited before each attempt, outside its timeout (the hub waits for the rate limit here). */
+  beforeAttempt?: () => Promise<void>;
 }
 
 /** Timeout of one attempt (not the caller's own abort). */
@@ -66,6 +69,10 @@ export async function callWithRetries<T>(
   const random = deps.random ?? Math.random;
   for (let attemptNo = 0; ; attemptNo++) {
     callerSignal?.throwIfAborted();
+    if (deps.beforeAttempt) {
+      await deps.beforeAttempt();
+      callerSignal?.throwIfAborted();
+    }
     const timeout = AbortSignal.timeout(policy.timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
     let failure: unknown;
@@ -77,6 +84,14 @@ export async function callWithRetries<T>(
     }
     if (!isRetryable(failure)) throw explainFinalError(failure, target);
     if (attemptNo >= policy.maxRetries) {
+      // The server answers but this request's answer stays unreadable: that request fails (the
+      // caller fails the task), not the run — the server is up and other requests get through.
+      if (isUnreadableAnswer(failure)) {
+        throw new Error(
+          `${target.model} gave an unreadable answer ${attemptNo + 1} time(s) (${describeError(failure)})`,
+          { cause: failure },
+        );
+      }
       throw new SkillgradError(
         `could not reach ${target.model} at ${target.url} after ${attemptNo + 1} attempts: ${describeError(failure)}; check the server or try again later`,
         { cause: failure },
@@ -98,6 +113,11 @@ export function isRetryable(error: unknown): boolean {
     return status === 408 || status === 409 || status === 429 || status >= 500;
   }
   return hasNetworkCode(error);
+}
+
+function isUnreadableAnswer(error: unknown): boolean {
+  const status = APICallError.isInstance(error) ? error.statusCode : undefined;
+  return status !== undefined && status >= 200 && status < 300;
 }
 
 function hasNetworkCode(error: unknown): boolean {
@@ -141,20 +161,42 @@ export function retryDelayMs(
 }
 
 function describeError(error: unknown): string {
-  if (APICallError.isInstance(error) && error.statusCode !== undefined) {
-    return `HTTP ${error.statusCode}: ${error.message}`;
-  }
-  return errorMessage(error);
+  const text = oneLine(errorMessage(error));
+  if (APICallError.isInstance(error) && error.statusCode !== undefined)
+    return `HTTP ${error.statusCode}: ${text}`;
+  return text;
 }
 
-/** A request the server refused for good (bad key, unknown model, bad request): say what to check. */
+/** Provider messages can span lines and carry echoed keys: one masked line, cut to a readable length. */
+function oneLine(text: string): string {
+  const flat = String(maskSecrets(text)).replace(/\s+/g, " ").trim();
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
+}
+
+/**
+ * Refusals that belong to one request, not to the setup: this conversation grew past the context
+ * window, or this content was filtered. Any other 4xx would hit every later request the same way.
+ */
+const PER_REQUEST_REFUSAL =
+  /context[ _-]?(length|window)|maximum context|prompt is too long|too many (input )?tokens|reduce the length|content[ _-]?(filter|policy|management)|invalid_prompt/i;
+
+/**
+ * A request the server refused for good. A systemic refusal (bad key, unknown model, a request shape
+ * the server does not accept) becomes a SkillgradError: the run stops with what to check, keeping its
+ * completed work. A refusal of this one request (see PER_REQUEST_REFUSAL) stays a plain Error: the
+ * caller fails that task and goes on.
+ */
 function explainFinalError(error: unknown, target: CallTarget): unknown {
   if (!APICallError.isInstance(error) || error.statusCode === undefined) return error;
   const status = error.statusCode;
-  if (status === 401 || status === 403 || status === 404) {
-    // Every later call would fail the same way: stop the run with what to check.
+  const said = `${error.message} ${error.responseBody ?? ""}`;
+  if (status >= 400 && status < 500 && status !== 413 && !PER_REQUEST_REFUSAL.test(said)) {
     const hint =
-      status === 404 ? "check the model name and base URL" : `check ${target.keyVariable ?? "the API key"}`;
+      status === 401 || status === 403
+        ? `check ${target.keyVariable ?? "the API key"}`
+        : status === 404
+          ? "check the model name and base URL"
+          : "check the model name, the base URL, and that the server accepts this request (tool calls, parameters)";
     return new SkillgradError(
       `${target.model} at ${target.url} refused the request (${describeError(error)}): ${hint}`,
       {
@@ -162,8 +204,6 @@ function explainFinalError(error: unknown, target: CallTarget): unknown {
       },
     );
   }
-  // Other refusals (a prompt too long, a malformed reply) belong to this one request: the caller
-  // fails that task and goes on.
   return new Error(`${target.model} refused this request (${describeError(error)})`, { cause: error });
 }
 

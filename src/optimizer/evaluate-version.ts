@@ -39,6 +39,7 @@ export function evaluateVersion(
       skill: await loadSkill(skillDir),
       hub: input.hub,
       executorModel: input.executorModel,
+      ...(input.executor ? { executor: input.executor } : {}),
       folder,
       subdir,
       concurrency: settings.concurrency,

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { SkillgradError } from "../errors.js";
 import type { RunFolder } from "../runs/run-folder.js";
-import { writeJsonAtomic } from "../util/fs.js";
+import { readJsonFileSync, writeJsonAtomic } from "../util/fs.js";
 import type { PatternMemory } from "./records.js";
 import type { PatchSummary } from "./stages/momentum.js";
 import type { RejectedEdit } from "./stages/patch.js";
@@ -58,7 +59,16 @@ export function initialState(seed: VersionRecord): LoopState {
 
 export function readState(folder: RunFolder): LoopState | undefined {
   if (!existsSync(folder.state)) return undefined;
-  return JSON.parse(readFileSync(folder.state, "utf8")) as LoopState;
+  const state = readJsonFileSync<LoopState>(
+    folder.state,
+    "the run's checkpoint",
+    "restore it from a backup, or start a new run (the response cache makes repeated calls free)",
+  );
+  if (state?.format !== 1 || !Array.isArray(state.versions))
+    throw new SkillgradError(
+      `the run's checkpoint ${folder.state} is not a skillgrad checkpoint; restore it from a backup, or start a new run`,
+    );
+  return state;
 }
 
 export function saveState(folder: RunFolder, state: LoopState): Promise<void> {

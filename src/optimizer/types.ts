@@ -1,3 +1,4 @@
+import type { Executor, ExecutorChoice } from "../executor/types.js";
 import type { Grader } from "../graders/index.js";
 import type { ModelHub } from "../models/index.js";
 import type { RunFolder } from "../runs/run-folder.js";
@@ -61,6 +62,8 @@ export interface OptimizeSettings {
   commandTimeoutSec: number;
   /** Seconds per task run [--task-timeout]. */
   taskTimeoutSec: number;
+  /** The agent that runs the tasks (absent in runs made before executors were pluggable: builtin) [--executor]. */
+  executor?: ExecutorChoice;
 }
 
 export interface TaskSplit {
@@ -75,6 +78,8 @@ export interface OptimizeInput {
   seedSkillDir: string;
   hub: ModelHub;
   executorModel: string;
+  /** The agent made from settings.executor (default: the built-in agent on the hub's executor model). */
+  executor?: Executor;
   folder: RunFolder;
   grader?: (task: Task) => Grader;
   /** Awaited after every iteration (e.g. to refresh the report). */

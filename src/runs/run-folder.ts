@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { mkdir } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { constants, existsSync } from "node:fs";
+import { access, mkdir } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { errorMessage, SkillgradError } from "../errors.js";
 import { maskSecrets } from "../models/index.js";
 import { appendJsonLine, writeJsonAtomic } from "../util/fs.js";
 import type { RunEvent } from "./events.js";
@@ -47,7 +49,11 @@ export function newRunId(kind: RunKind, now = new Date()): string {
 
 export async function createRunFolder(runsDir: string, kind: RunKind, config: unknown): Promise<RunFolder> {
   const folder = runFolderAt(join(runsDir, newRunId(kind)));
-  await mkdir(folder.trajectories, { recursive: true });
+  try {
+    await mkdir(folder.trajectories, { recursive: true });
+  } catch (error) {
+    throw await unwritable(runsDir, error);
+  }
   await writeJsonAtomic(folder.config, maskSecrets({ kind, ...(config as object) }));
   return folder;
 }
@@ -57,4 +63,21 @@ export type { RunEvent } from "./events.js";
 /** Progress events, one JSON line each, for the report and live progress. */
 export function recordEvent(folder: RunFolder, event: RunEvent): Promise<void> {
   return appendJsonLine(folder.events, { ts: new Date().toISOString(), ...event });
+}
+
+/** Why a runs folder cannot be made (Node reports a read-only disk as ENOENT here), as one line. */
+async function unwritable(runsDir: string, error: unknown): Promise<SkillgradError> {
+  let existing = runsDir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const reason = await access(existing, constants.W_OK).then(
+    () => errorMessage(error),
+    (denied: NodeJS.ErrnoException) =>
+      denied.code === "EROFS"
+        ? "it is on a read-only file system"
+        : `${existing} is not writable (${denied.code})`,
+  );
+  return new SkillgradError(
+    `cannot create a run folder in ${runsDir}: ${reason}; choose a writable folder with --runs-dir`,
+    { cause: error },
+  );
 }

@@ -5,8 +5,9 @@ import { findSystemExecutable } from "./executables.js";
  * Who the sandboxed command runs as.
  *
  * Root ignores RLIMIT_NPROC and owns most of the host's files, so when skillgrad runs as root the
- * command is dropped to the unprivileged `nobody` user (uid/gid 65534) in both modes; the
- * workspace is then handed to that user (see handOverWorkspace) so the command can write there.
+ * command is dropped to the unprivileged `nobody` user (uid/gid 65534) in both modes. A workspace
+ * skillgrad creates is handed to that user once, when it is made (see createWorkspace); a folder
+ * skillgrad did not create never changes owner.
  * A normal user keeps their own uid: the process limit already applies to them.
  */
 export const SANDBOX_UID = 65534;

@@ -15,4 +15,4 @@ export {
   type SandboxMode,
   type SandboxResult,
 } from "./types.js";
-export { createWorkspace, type WorkspaceFile } from "./workspace.js";
+export { createWorkspace, type WorkspaceFile, workspaceOwner } from "./workspace.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SkillgradError } from "../errors.js";
-import { hasBwrap, resolveSandboxMode, runSandboxed } from "./index.js";
+import { createWorkspace, hasBwrap, resolveSandboxMode, runSandboxed, type WorkspaceFile } from "./index.js";
 
 const bwrapInstalled = hasBwrap();
 if (!bwrapInstalled)
@@ -24,10 +24,9 @@ afterEach(() => {
   delete process.env.OPENAI_API_KEY;
 });
 
-async function workspace(): Promise<string> {
-  const dir = await mkdtemp(join(scratch, "ws-"));
-  await chmod(dir, 0o755);
-  return dir;
+/** A workspace as the executor makes it (as root, handed to the sandbox user when it is made). */
+function workspace(files: WorkspaceFile[] = []): Promise<string> {
+  return createWorkspace(scratch, files);
 }
 
 const modes = bwrapInstalled ? (["bwrap", "none"] as const) : (["none"] as const);
@@ -80,9 +79,10 @@ describe.each(modes)("runSandboxed in %s mode", (mode) => {
       ]).toContain(name);
   });
 
-  it("lets the command change files the host wrote into the workspace", async () => {
-    const dir = await workspace();
-    await writeFile(join(dir, "from-host.txt"), "v1\n");
+  it("lets the command change the input files copied into the workspace", async () => {
+    const input = join(scratch, `input-${mode}.txt`);
+    await writeFile(input, "v1\n");
+    const dir = await workspace([{ from: input, to: "from-host.txt" }]);
     const result = await runSandboxed(
       { shell: "echo v2 >> from-host.txt && rm -f gone.txt" },
       { workspace: dir, mode },

@@ -19,7 +19,6 @@ import {
   type SandboxLimits,
   type SandboxResult,
 } from "./types.js";
-import { handOverWorkspace } from "./workspace.js";
 
 /** After the command exits, how long to wait for its pipes to close before giving up on them. */
 const PIPE_GRACE_MS = 2_000;
@@ -49,8 +48,9 @@ export async function runSandboxed(
   const mode = options.mode ?? "auto";
   const isolation = resolveSandboxMode(mode);
   if (isolation === "none") warnReducedIsolation();
+  // As root the command runs as nobody; the workspace's owner is never changed here (a folder
+  // skillgrad made was handed over once by createWorkspace; any other stays as it is).
   const dropPrivileges = mustDropPrivileges();
-  if (dropPrivileges) await handOverWorkspace(workspace);
 
   if (isolation === "bwrap") {
     const bwrap = bwrapPath() as string; // resolveSandboxMode just found it

@@ -12,7 +12,8 @@ export interface WorkspaceFile {
 /**
  * Creates a fresh, empty workspace folder inside `parentDir` (created if missing), copies the
  * task's input files into it, and returns its absolute path. Symlinks are copied as the files they
- * point to, so nothing in the workspace leads back to the host.
+ * point to, so nothing in the workspace leads back to the host. As root, the new tree is given to
+ * the sandbox user, so commands (which run as nobody) can write in it.
  */
 export async function createWorkspace(parentDir: string, files: WorkspaceFile[]): Promise<string> {
   const targets = files.map((file) => ({ from: resolve(file.from), to: workspaceRelative(file.to) }));
@@ -25,7 +26,7 @@ export async function createWorkspace(parentDir: string, files: WorkspaceFile[])
     }
     await cp(target.from, join(workspace, target.to), { recursive: true, dereference: true });
   }
-  if (mustDropPrivileges()) await handOverWorkspace(workspace);
+  if (mustDropPrivileges()) await handOverFreshWorkspace(workspace);
   return workspace;
 }
 
@@ -46,38 +47,20 @@ function workspaceRelative(to: string): string {
   return normalised;
 }
 
-/** Folders that must never be handed to the sandbox user, even if passed as a workspace. */
-const PROTECTED = new Set(
-  ["/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc"].concat([
-    "/root",
-    "/run",
-    "/sbin",
-    "/srv",
-    "/sys",
-    "/tmp",
-    "/usr",
-    "/var",
-  ]),
-);
-
 /**
- * When we run as root, the command runs as `nobody` (see identity.ts), so every entry of the
- * workspace is given to that user to make it writable. Called before each command, because the
- * host may have added files since. Symlinks are not followed.
+ * Running as root, commands run as `nobody` (see identity.ts), so the workspace skillgrad just made
+ * (and only that: never a folder it was given) is handed to that user, once, before any command
+ * runs in it. Nothing else can reach the fresh folder yet (mkdtemp makes it 0700, root's), and
+ * lchown never follows a symlink.
  */
-export async function handOverWorkspace(workspace: string): Promise<void> {
-  const root = await realpath(workspace);
-  if (PROTECTED.has(root) || root === process.env.HOME) {
-    throw new SkillgradError(
-      `refusing to use ${root} as a sandbox workspace: running as root, skillgrad would hand it to user nobody; pass a dedicated folder`,
-    );
-  }
-  await chownTree(root);
+async function handOverFreshWorkspace(path: string): Promise<void> {
+  await lchown(path, SANDBOX_UID, SANDBOX_GID);
+  const info = await lstat(path);
+  if (!info.isDirectory()) return;
+  for (const name of await readdir(path)) await handOverFreshWorkspace(join(path, name));
 }
 
-async function chownTree(path: string): Promise<void> {
-  const info = await lstat(path);
-  if (info.uid !== SANDBOX_UID || info.gid !== SANDBOX_GID) await lchown(path, SANDBOX_UID, SANDBOX_GID);
-  if (!info.isDirectory()) return;
-  for (const name of await readdir(path)) await chownTree(join(path, name));
+/** The owner files skillgrad writes into a workspace must get (the sandbox user when we are root). */
+export function workspaceOwner(): { uid: number; gid: number } | undefined {
+  return mustDropPrivileges() ? { uid: SANDBOX_UID, gid: SANDBOX_GID } : undefined;
 }

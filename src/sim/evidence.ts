@@ -1,4 +1,4 @@
-import { TOOL } from "../executor/protocol.js";
+import { TOOL } from "../executor/builtin/protocol.js";
 import { parseQuestion, type Question } from "./library/question.js";
 import { type Table, tableOf } from "./library/read.js";
 import { parseRules, type Rule } from "./library/rules.js";

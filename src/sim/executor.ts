@@ -1,5 +1,5 @@
-import { SKILL_FILES_HEADING } from "../executor/prompt.js";
-import { SKILLS_HEADING, TOOL } from "../executor/protocol.js";
+import { SKILL_FILES_HEADING } from "../executor/builtin/prompt.js";
+import { SKILLS_HEADING, TOOL } from "../executor/builtin/protocol.js";
 import { hashUnit } from "../util/random.js";
 import { type Conversation, resultsOf } from "./conversation.js";
 import { answerQuestion, parseQuestion } from "./library/question.js";

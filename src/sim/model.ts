@@ -5,7 +5,7 @@ import type {
   LanguageModelV3GenerateResult,
 } from "@ai-sdk/provider";
 import { SkillgradError } from "../errors.js";
-import { EXECUTOR_ROLE_LINE } from "../executor/protocol.js";
+import { EXECUTOR_ROLE_LINE } from "../executor/builtin/protocol.js";
 import { readConversation } from "./conversation.js";
 import { simExecutorStep } from "./executor.js";
 import { simRoleStep } from "./roles.js";

@@ -1,5 +1,6 @@
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
+import { SkillLoadError } from "./load-error.js";
 import type { SkillProblem } from "./types.js";
 
 /** Version-control folders and OS/editor droppings that are never part of a skill. */
@@ -42,7 +43,7 @@ export async function listPackageFiles(
         if (!isJunk(entry.name, false))
           files.push({ path: relPath, absolute, size: (await stat(absolute)).size });
       } else if (entry.isSymbolicLink()) {
-        const target = await resolveInside(absolute, realRoot);
+        const target = await resolveInside(absolute, realRoot, relPath);
         if (target) files.push({ path: relPath, absolute, size: target.size });
         else
           problems.push({
@@ -60,12 +61,23 @@ export async function listPackageFiles(
   return { files, problems };
 }
 
-async function resolveInside(link: string, realRoot: string): Promise<{ size: number } | undefined> {
+async function resolveInside(
+  link: string,
+  realRoot: string,
+  relPath: string,
+): Promise<{ size: number } | undefined> {
   let target: string;
   try {
     target = await realpath(link);
   } catch (error) {
     if (isNotFound(error)) return undefined; // a broken link
+    if ((error as NodeJS.ErrnoException).code === "ELOOP") {
+      throw new SkillLoadError(
+        "symlink-loop",
+        "is a symlink loop (it leads back to itself); remove it or point it at a real file",
+        { file: relPath, cause: error },
+      );
+    }
     throw error;
   }
   if (!isInside(target, realRoot)) return undefined;

@@ -127,6 +127,13 @@ async function assertFolder(shown: string, absoluteDir: string): Promise<void> {
         { dir: shown, cause: error },
       );
     }
+    if (code === "ELOOP") {
+      throw new SkillLoadError(
+        "symlink-loop",
+        "is a symlink loop (it leads back to itself); pass the real skill folder",
+        { dir: shown, cause: error },
+      );
+    }
     if (code === "EACCES" || code === "EPERM") {
       throw new SkillLoadError("unreadable", "cannot be read (permission denied); check its permissions", {
         dir: shown,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateSimWorld, type SimFamily, simTaskLine, worldKey } from "../../src/benchmarks/sim/world.js";
 import type { TaskResult } from "../../src/eval/evaluate.js";
-import { runTask } from "../../src/executor/run-task.js";
+import { runTask } from "../../src/executor/builtin/run-task.js";
 import { graderFor } from "../../src/graders/index.js";
 import type { Attempt } from "../../src/optimizer/stages/diagnose.js";
 import { createSimModel, type SimModelOptions } from "../../src/sim/index.js";

@@ -1,5 +1,3 @@
-import * as XLSX from "@e965/xlsx";
-
 export interface CellAddress {
   /** 1-based column number (A = 1). */
   column: number;
@@ -127,11 +125,18 @@ function parseCells(cells: string): { start: CellAddress; end: CellAddress } | s
 }
 
 function toAddress(letters: string, digits: string): CellAddress {
-  return { column: XLSX.utils.decode_col(letters.toUpperCase()) + 1, row: Number(digits) };
+  let column = 0;
+  for (const letter of letters.toUpperCase()) column = column * 26 + letter.charCodeAt(0) - 64;
+  return { column, row: Number(digits) };
 }
 
+/** A1-style name of a cell. */
 export function cellName(address: CellAddress): string {
-  return XLSX.utils.encode_cell({ c: address.column - 1, r: address.row - 1 });
+  let letters = "";
+  for (let column = address.column; column > 0; column = Math.floor((column - 1) / 26)) {
+    letters = String.fromCharCode(65 + ((column - 1) % 26)) + letters;
+  }
+  return `${letters}${address.row}`;
 }
 
 /** Every cell of a range, column by column (the order in which the official grader reports a mismatch). */

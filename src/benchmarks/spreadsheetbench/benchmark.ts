@@ -1,19 +1,17 @@
+import { lstat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { z } from "zod";
 import { SkillgradError } from "../../errors.js";
 import { type Grade, type Grader, passFail } from "../../graders/types.js";
 import { selectSplit } from "../../tasks/split.js";
 import type { Task } from "../../tasks/types.js";
-import { isFile } from "../../util/fs.js";
 import { examplePath } from "../../util/package-paths.js";
 import type { Benchmark, BenchmarkTaskOptions } from "../types.js";
-import { cellName, cellsOf, parseAnswerPosition } from "./answer-position.js";
-import { cellValuesMatch, describeCellValue } from "./cell-value.js";
 import { compareWorkbooks } from "./compare.js";
 import { SSB_AGENT_CONTRACT, SSB_OUTPUT_FILE } from "./contract.js";
 import { loadSpreadsheetBench, type SsbTask, type SsbTestCase } from "./loader.js";
-import { needsRecalc, RecalcError, recalculate, removeRecalculated } from "./recalc.js";
-import { readWorkbookValues } from "./workbook.js";
+import { needsRecalc, RecalcError } from "./recalc.js";
+import { type QueuedRecalc, recalcQueue } from "./recalc-queue.js";
 
 /**
  * One task per SpreadsheetBench task, on its test case 1 (SpreadsheetBench Verified has only that
@@ -67,39 +65,6 @@ export function ssbTask(task: SsbTask): Task {
   };
 }
 
-const MAX_LISTED = 5;
-
-/** Every mismatching answer cell (the first few named), or undefined when a sheet is missing etc. */
-async function describeMismatches(
-  goldPath: string,
-  outputPath: string,
-  answerPosition: string,
-): Promise<string | undefined> {
-  const position = parseAnswerPosition(answerPosition);
-  const gold = await readWorkbookValues(goldPath);
-  const output = await readWorkbookValues(outputPath);
-  if (!position.ok || !gold.ok || !output.ok) return undefined;
-  const mismatches: string[] = [];
-  let cells = 0;
-  for (const range of position.ranges) {
-    const sheet = range.sheet ?? gold.workbook.sheetNames[0] ?? "";
-    if (!output.workbook.hasSheet(sheet) || !gold.workbook.hasSheet(sheet)) return undefined;
-    for (const address of cellsOf(range)) {
-      cells++;
-      const expected = gold.workbook.cell(sheet, address.column, address.row);
-      const actual = output.workbook.cell(sheet, address.column, address.row);
-      if (!cellValuesMatch(expected, actual)) {
-        mismatches.push(
-          `${sheet}!${cellName(address)}: expected ${describeCellValue(expected)}, got ${describeCellValue(actual)}`,
-        );
-      }
-    }
-  }
-  if (mismatches.length === 0) return undefined;
-  const more = mismatches.length > MAX_LISTED ? `; … ${mismatches.length - MAX_LISTED} more` : "";
-  return `${mismatches.length} of ${cells} answer cells differ: ${mismatches.slice(0, MAX_LISTED).join("; ")}${more}`;
-}
-
 /**
  * Compares the workspace's output.xlsx with the test case's answer workbook like the official script,
  * after recalculating it with LibreOffice when its formulas have no cached values.
@@ -111,16 +76,24 @@ export const gradeSsbOutput: Grader = async ({ task, workspace }): Promise<Grade
   }
   const { answerPath, answerPosition } = parsed.data;
   const output = join(workspace, SSB_OUTPUT_FILE);
-  if (!(await isFile(output))) {
+  const info = await lstat(output).catch(() => undefined);
+  // A link could point at the answer workbook: only a file the agent wrote counts.
+  if (info?.isSymbolicLink()) {
+    return passFail(
+      false,
+      `${SSB_OUTPUT_FILE} is a symbolic link: save the whole workbook itself as ${SSB_OUTPUT_FILE}`,
+    );
+  }
+  if (!info?.isFile()) {
     return passFail(
       false,
       `${SSB_OUTPUT_FILE} was not written: save the whole workbook as ${SSB_OUTPUT_FILE} in the workspace`,
     );
   }
-  let recalculated: string | undefined;
+  let recalculated: QueuedRecalc | undefined;
   if (await needsRecalc(output)) {
     try {
-      recalculated = await recalculate(output);
+      recalculated = await recalcQueue.recalculate(output);
     } catch (error) {
       if (!(error instanceof RecalcError)) throw error;
       return passFail(
@@ -130,16 +103,15 @@ export const gradeSsbOutput: Grader = async ({ task, workspace }): Promise<Grade
     }
   }
   try {
-    const graded = recalculated ?? output;
+    const graded = recalculated?.copy ?? output;
     const note = recalculated ? " (after recalculating its formulas with LibreOffice)" : "";
     const result = await compareWorkbooks(answerPath, graded, answerPosition);
     if (result.pass)
       return passFail(true, `every cell of ${answerPosition} matches the answer workbook${note}`);
-    const detail =
-      (await describeMismatches(answerPath, graded, answerPosition)) ?? result.reason ?? "does not match";
+    const detail = result.detail ?? result.reason ?? "does not match";
     return passFail(false, `${SSB_OUTPUT_FILE}, ${answerPosition}: ${detail}${note}`);
   } finally {
-    if (recalculated) await removeRecalculated(recalculated);
+    await recalculated?.release();
   }
 };
 

@@ -1,8 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { SHARED_DATA } from "../../../test/helpers/paths.js";
+import { REPO, SHARED_DATA } from "../../../test/helpers/paths.js";
+import type { ComparisonResult } from "./compare.js";
 import { compareWorkbooks } from "./compare.js";
+import type { CompareJob } from "./compare-many.js";
 import { loadSpreadsheetBench } from "./loader.js";
 
 const DATA = join(SHARED_DATA, "spreadsheetbench");
@@ -61,6 +64,23 @@ describe("agreement with the official SpreadsheetBench grader", () => {
     }
     if (disagreements.length > 0) console.error(disagreements.join("\n"));
     expect(disagreements).toEqual([]);
+  });
+
+  it("gives the same verdicts with the comparisons spread over worker threads (the built CLI's path)", async () => {
+    // Worker threads run the built JavaScript (npm test builds first), so this uses dist/.
+    const built = pathToFileURL(join(REPO, "dist/benchmarks/spreadsheetbench/compare-many.js")).href;
+    const { compareMany } = (await import(built)) as {
+      compareMany: (jobs: CompareJob[], options: { workers: number }) => Promise<ComparisonResult[]>;
+    };
+    const verdicts = readJsonl<Verdict>("verdicts.jsonl");
+    const answerPositions = await positions();
+    const jobs = verdicts.map((verdict) => ({
+      goldPath: goldPath(verdict.id, verdict.test_case),
+      outputPath: join(DATA, "golden", verdict.file),
+      answerPosition: answerPositions.get(verdict.id) ?? "",
+    }));
+    const results = await compareMany(jobs, { workers: 2 });
+    expect(results.map((result) => result.pass)).toEqual(verdicts.map((verdict) => verdict.pass));
   });
 
   it("gives the official verdicts on the 28 formula outputs, as written and as recalculated by the dataset", async () => {

@@ -1,9 +1,11 @@
 import { readdir } from "node:fs/promises";
 import pLimit from "p-limit";
 import { SkillgradError } from "../../errors.js";
-import { type ComparisonResult, compareWorkbooks } from "./compare.js";
+import type { ComparisonResult } from "./compare.js";
+import { type CompareJob, compareMany } from "./compare-many.js";
 import type { SsbTask } from "./loader.js";
 import { needsRecalc, type RecalcBatch, RecalcError, recalculateMany } from "./recalc.js";
+import type { ZipLimits } from "./xlsx/zip.js";
 
 /** Output workbook per test case number; a missing entry is a test case with no output. */
 export type OutputsByTestCase = ReadonlyMap<number, string> | Readonly<Record<number, string | undefined>>;
@@ -24,6 +26,8 @@ export interface GradeOptions {
   /** Recalculate outputs whose formulas have no cached values with LibreOffice first (default true). */
   recalc?: boolean;
   recalcTimeoutMs?: number;
+  /** Caps on what one workbook may inflate to (default DEFAULT_ZIP_LIMITS). */
+  limits?: ZipLimits;
 }
 
 /** Grades one task's outputs against its gold workbooks, test case by test case. */
@@ -54,7 +58,7 @@ export async function gradeTasks(
   try {
     if (options.recalc !== false) {
       const stale: string[] = [];
-      for (const path of new Set(outputPaths)) if (await needsRecalc(path)) stale.push(path);
+      for (const path of new Set(outputPaths)) if (await needsRecalc(path, options.limits)) stale.push(path);
       const limit = pLimit(RECALC_PARALLEL_BATCHES);
       await Promise.all(
         chunk(stale, RECALC_BATCH_SIZE).map((paths) =>
@@ -69,40 +73,39 @@ export async function gradeTasks(
         ),
       );
     }
-    const grades: TaskGrade[] = [];
-    for (const { task, outputs } of entries) {
-      const results = [];
-      for (const testCase of task.testCases) {
+    // Every comparison at once, spread over the cores; then the results go back to their tasks.
+    const jobs: CompareJob[] = [];
+    const slots = entries.map(({ task, outputs }) =>
+      task.testCases.map((testCase): ComparisonResult | number | null => {
         const outputPath = outputFor(outputs, testCase.n);
-        results.push(
-          outputPath === undefined
-            ? null
-            : await gradeOutput(
-                testCase.answerPath,
-                outputPath,
-                task.answerPosition,
-                recalculated.get(outputPath),
-              ),
-        );
-      }
-      grades.push(summarizeTask(task, results));
-    }
-    return grades;
+        if (outputPath === undefined) return null;
+        const copy = recalculated.get(outputPath);
+        if (copy instanceof RecalcError) return { pass: false, reason: copy.message };
+        jobs.push({
+          goldPath: testCase.answerPath,
+          outputPath: copy ?? outputPath,
+          answerPosition: task.answerPosition,
+        });
+        return jobs.length - 1;
+      }),
+    );
+    const compared = await compareMany(jobs, { limits: options.limits });
+    return entries.map(({ task, outputs }, e) =>
+      summarizeTask(
+        task,
+        (slots[e] ?? []).map((slot, t) => {
+          if (typeof slot !== "number") return slot;
+          const result = compared[slot] as ComparisonResult;
+          const outputPath = outputFor(outputs, task.testCases[t]?.n ?? 0) ?? "";
+          return result.pass || !recalculated.has(outputPath)
+            ? result
+            : { ...result, reason: `${result.reason} (after recalculation)` };
+        }),
+      ),
+    );
   } finally {
     await Promise.all(batches.map((batch) => batch.dispose()));
   }
-}
-
-async function gradeOutput(
-  answerPath: string,
-  outputPath: string,
-  answerPosition: string,
-  recalculated: string | RecalcError | undefined,
-): Promise<ComparisonResult> {
-  if (recalculated === undefined) return compareWorkbooks(answerPath, outputPath, answerPosition);
-  if (recalculated instanceof RecalcError) return { pass: false, reason: recalculated.message };
-  const result = await compareWorkbooks(answerPath, recalculated, answerPosition);
-  return result.pass ? result : { pass: false, reason: `${result.reason} (after recalculation)` };
 }
 
 function summarizeTask(task: SsbTask, results: (ComparisonResult | null)[]): TaskGrade {

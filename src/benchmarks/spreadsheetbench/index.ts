@@ -5,7 +5,7 @@ export {
   parseAnswerPosition,
 } from "./answer-position.js";
 export { type CellValue, cellValuesMatch, comparableValue } from "./cell-value.js";
-export { type ComparisonResult, compareWorkbooks } from "./compare.js";
+export { type CompareOptions, type ComparisonResult, compareWorkbooks } from "./compare.js";
 export { agentTask, SSB_AGENT_CONTRACT, SSB_OUTPUT_FILE, type SsbAgentTask } from "./contract.js";
 export {
   findOutputs,
@@ -30,4 +30,5 @@ export {
   recalculateMany,
   removeRecalculated,
 } from "./recalc.js";
-export { readWorkbookValues, type WorkbookValues } from "./workbook.js";
+export { type QueuedRecalc, RecalcQueue, recalcQueue } from "./recalc-queue.js";
+export { DEFAULT_ZIP_LIMITS, type OpenWorkbookResult, openWorkbook, type ZipLimits } from "./workbook.js";

@@ -1,6 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
-import { z } from "zod";
 import { SkillgradError } from "../../errors.js";
 import { isDirectory } from "../../util/fs.js";
 
@@ -22,20 +21,26 @@ export interface SsbTask {
   testCases: SsbTestCase[];
 }
 
-const DatasetRecord = z.object({
-  id: z.union([z.string().min(1), z.number()]),
-  instruction: z.string(),
-  instruction_type: z.string().default(""),
-  answer_position: z.string(),
-  spreadsheet_path: z.string().optional(),
-});
-const Dataset = z.array(DatasetRecord);
+/** One record of dataset.json, as far as skillgrad reads it. */
+interface DatasetRecord {
+  id: string | number;
+  instruction: string;
+  instruction_type: string;
+  answer_position: string;
+  spreadsheet_path?: string;
+}
 
 const EXPECTED_LAYOUT =
   "expected a SpreadsheetBench folder with dataset.json and spreadsheet/<id>/ holding {n}_<id>_input.xlsx + {n}_<id>_answer.xlsx (912-task release) or 1_<id>_init.xlsx + 1_<id>_golden.xlsx (Verified)";
 
-/** Loads the official SpreadsheetBench layouts: the 912-task release and SpreadsheetBench Verified. */
-export async function loadSpreadsheetBench(dataDir: string): Promise<SsbTask[]> {
+/**
+ * Loads the official SpreadsheetBench layouts: the 912-task release and SpreadsheetBench Verified.
+ * With `ids`, only those tasks' folders are looked at (every record of dataset.json is still checked).
+ */
+export async function loadSpreadsheetBench(
+  dataDir: string,
+  options: { ids?: ReadonlySet<string> } = {},
+): Promise<SsbTask[]> {
   const root = resolve(dataDir);
   if (!(await isDirectory(root)))
     throw new SkillgradError(`SpreadsheetBench data folder not found: ${dataDir} (${EXPECTED_LAYOUT})`);
@@ -57,6 +62,7 @@ export async function loadSpreadsheetBench(dataDir: string): Promise<SsbTask[]> 
     if (seen.has(id))
       throw new SkillgradError(`${datasetPath}: task id ${id} appears twice; each id must be unique`);
     seen.add(id);
+    if (options.ids !== undefined && !options.ids.has(id)) continue;
     const folder = await taskFolder(root, id, record.spreadsheet_path);
     tasks.push({
       id,
@@ -69,22 +75,42 @@ export async function loadSpreadsheetBench(dataDir: string): Promise<SsbTask[]> 
   return tasks;
 }
 
-function parseDataset(text: string, path: string): z.infer<typeof Dataset> {
+function parseDataset(text: string, path: string): DatasetRecord[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     throw new SkillgradError(`${path} is not valid JSON (${(error as Error).message}): ${EXPECTED_LAYOUT}`);
   }
-  const parsed = Dataset.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? issue.path.join(".") : "";
-    throw new SkillgradError(
-      `${path}: ${where ? `${where}: ` : ""}${issue?.message ?? "invalid"}; expected a JSON array of tasks with id, instruction, instruction_type and answer_position`,
+  const invalid = (where: string, problem: string) =>
+    new SkillgradError(
+      `${path}: ${where ? `${where}: ` : ""}${problem}; expected a JSON array of tasks with id, instruction, instruction_type and answer_position`,
     );
-  }
-  return parsed.data;
+  if (!Array.isArray(json)) throw invalid("", "not an array");
+  return json.map((record: unknown, index): DatasetRecord => {
+    if (typeof record !== "object" || record === null || Array.isArray(record)) {
+      throw invalid(String(index), "not an object");
+    }
+    const fields = record as Record<string, unknown>;
+    const { id, instruction, answer_position, spreadsheet_path } = fields;
+    const instructionType = fields.instruction_type ?? "";
+    if (!((typeof id === "string" && id !== "") || (typeof id === "number" && Number.isFinite(id)))) {
+      throw invalid(`${index}.id`, "expected a non-empty string or a number");
+    }
+    if (typeof instruction !== "string") throw invalid(`${index}.instruction`, "expected a string");
+    if (typeof instructionType !== "string") throw invalid(`${index}.instruction_type`, "expected a string");
+    if (typeof answer_position !== "string") throw invalid(`${index}.answer_position`, "expected a string");
+    if (spreadsheet_path !== undefined && typeof spreadsheet_path !== "string") {
+      throw invalid(`${index}.spreadsheet_path`, "expected a string");
+    }
+    return {
+      id,
+      instruction,
+      instruction_type: instructionType,
+      answer_position,
+      ...(spreadsheet_path === undefined ? {} : { spreadsheet_path }),
+    };
+  });
 }
 
 /** `spreadsheet_path` from dataset.json when it exists, else `spreadsheet/<id>`. */

@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { copyFile, lstat, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, extname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import * as XLSX from "@e965/xlsx";
 import { SkillgradError } from "../../errors.js";
 import { isFile } from "../../util/fs.js";
+import { DEFAULT_ZIP_LIMITS, ZipArchive, ZipError, type ZipLimits } from "./xlsx/zip.js";
 
 /** A workbook LibreOffice could not recalculate (timeout, crash, no output): a failure of that file only. */
 export class RecalcError extends SkillgradError {
@@ -39,13 +39,7 @@ export function hasLibreOffice(): boolean {
   return findLibreOffice() !== undefined;
 }
 
-/** The part of SheetJS's (untyped) CFB/zip container that is used here. */
-interface ZipContainer {
-  FullPaths: string[];
-  FileIndex: { content?: Uint8Array }[];
-}
-
-const WORKSHEET_PART = /(^|\/)xl\/worksheets\/[^/]+\.xml$/;
+const WORKSHEET_PART = /^xl\/worksheets\/[^/]+\.xml$/;
 const CELL = /<(?:\w+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?c>)/g;
 const FORMULA = /<(?:\w+:)?f\b/;
 const CACHED_VALUE = /<(?:\w+:)?v>[^<]/;
@@ -57,28 +51,43 @@ const CACHED_SELF_CLOSED = /<(?:\w+:)?v\s*\/>/;
 
 /**
  * True when some formula cell has no cached value (as openpyxl and other libraries write them):
- * the grader would read it as empty unless the workbook is recalculated first.
- * A file that cannot be read as a zip does not need recalculation (grading reports it instead).
+ * the grader would read it as empty unless the workbook is recalculated first. A file that cannot
+ * be read as a zip, a symbolic link, or one larger than the limits when inflated does not need
+ * recalculation (grading reports it instead).
  */
-export async function needsRecalc(path: string): Promise<boolean> {
-  let container: ZipContainer;
+export async function needsRecalc(path: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<boolean> {
+  let zip: ZipArchive;
   try {
-    container = XLSX.CFB.read(await readFile(path), { type: "buffer" }) as ZipContainer;
-  } catch {
-    return false; // unreadable: compareWorkbooks gives the reason
+    zip = await ZipArchive.open(path, { limits, noFollow: true });
+  } catch (error) {
+    if (error instanceof ZipError || typeof (error as NodeJS.ErrnoException).code === "string") return false;
+    throw error;
   }
-  return container.FileIndex.some((entry, i) => {
-    if (!WORKSHEET_PART.test(container.FullPaths[i] ?? "") || !entry.content) return false;
-    const xml = Buffer.from(entry.content).toString("utf8");
-    for (const cell of xml.matchAll(CELL)) {
-      const body = cell[2];
-      if (body === undefined || !FORMULA.test(body) || CACHED_VALUE.test(body)) continue;
-      if (TEXT_TYPE.test(cell[1] ?? "") && CACHED_EMPTY_TEXT.test(body)) continue;
-      if (CACHED_SELF_CLOSED.test(body)) continue;
-      return true;
+  try {
+    for (const name of zip.names()) {
+      if (!WORKSHEET_PART.test(name)) continue;
+      const xml = (await zip.read(name))?.toString("utf8") ?? "";
+      if (hasFormulaWithoutValue(xml)) return true;
     }
     return false;
-  });
+  } catch (error) {
+    if (error instanceof ZipError) return false; // unreadable or too large: compareWorkbooks gives the reason
+    throw error;
+  } finally {
+    await zip.close();
+  }
+}
+
+function hasFormulaWithoutValue(xml: string): boolean {
+  if (!FORMULA.test(xml)) return false;
+  for (const cell of xml.matchAll(CELL)) {
+    const body = cell[2];
+    if (body === undefined || !FORMULA.test(body) || CACHED_VALUE.test(body)) continue;
+    if (TEXT_TYPE.test(cell[1] ?? "") && CACHED_EMPTY_TEXT.test(body)) continue;
+    if (CACHED_SELF_CLOSED.test(body)) continue;
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -131,7 +140,11 @@ export async function recalculateMany(
     for (const [i, path] of paths.entries()) {
       const name = `${i + 1}_${basename(path, extname(path))}.xlsx`;
       sources.push(join(sourceDir, name));
-      const info = await stat(path).catch(() => undefined);
+      const info = await lstat(path).catch(() => undefined);
+      if (info?.isSymbolicLink()) {
+        results.push(new RecalcError(`cannot recalculate ${path}: it is a symbolic link, not a workbook`));
+        continue;
+      }
       if (!info?.isFile()) {
         results.push(new RecalcError(`cannot recalculate ${path}: file not found`));
         continue;

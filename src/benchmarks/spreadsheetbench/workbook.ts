@@ -1,120 +1,50 @@
-import { readFile } from "node:fs/promises";
-import * as XLSX from "@e965/xlsx";
-import { type CellValue, EMPTY } from "./cell-value.js";
-import { fromExcelSerial, isDateFormat, isTimedeltaFormat } from "./date-formats.js";
+import { type CellBox, type SheetCells, XlsxBook } from "./xlsx/book.js";
+import { DEFAULT_ZIP_LIMITS, ZipError, type ZipLimits } from "./xlsx/zip.js";
 
-/** The cached cell values of a workbook, read the way openpyxl's `load_workbook(data_only=True)` does. */
-export interface WorkbookValues {
-  readonly sheetNames: readonly string[];
-  hasSheet(name: string): boolean;
-  /** `column` and `row` are 1-based. A cell that is absent, or hidden under a merge, is empty. */
-  cell(sheet: string, column: number, row: number): CellValue;
+export { type CellBox, DEFAULT_ZIP_LIMITS, type SheetCells, XlsxBook, type ZipLimits };
+
+/** An open workbook whose chosen cells can be read (see XlsxBook), or why it cannot be opened. */
+export type OpenWorkbookResult = { ok: true; book: XlsxBook } | { ok: false; error: string };
+
+export interface OpenWorkbookOptions {
+  /** Refuse a symbolic link (outputs an agent wrote: a link could point at the answer workbook). */
+  refuseSymlink?: boolean;
+  limits?: ZipLimits;
 }
 
-export type WorkbookReadResult = { ok: true; workbook: WorkbookValues } | { ok: false; error: string };
-
-const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
-
-/** Reads a workbook's cached values; a file that is missing or not a readable .xlsx gives an error text. */
-export async function readWorkbookValues(path: string): Promise<WorkbookReadResult> {
-  let bytes: Buffer;
+/**
+ * Opens a workbook for the grader. A file that is missing, not an .xlsx, a symbolic link (when
+ * refused) or larger than the limits when inflated gives an error text instead of throwing.
+ */
+export async function openWorkbook(
+  path: string,
+  options: OpenWorkbookOptions = {},
+): Promise<OpenWorkbookResult> {
   try {
-    bytes = await readFile(path);
+    const book = await XlsxBook.open(path, { limits: options.limits, noFollow: options.refuseSymlink });
+    if (book.sheetNames.length === 0) {
+      await book.close();
+      return { ok: false, error: `workbook has no sheets: ${path}` };
+    }
+    return { ok: true, book };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return { ok: false, error: `file not found: ${path}` };
-    if (code === "EISDIR") return { ok: false, error: `not a file: ${path}` };
-    throw error;
+    return { ok: false, error: workbookErrorText(error, path) };
   }
-  return parseWorkbookValues(bytes, path);
 }
 
-export function parseWorkbookValues(bytes: Buffer, label: string): WorkbookReadResult {
-  // SheetJS would happily read plain text as CSV; openpyxl only opens .xlsx (zip) files.
-  if (!ZIP_SIGNATURE.every((byte, i) => bytes[i] === byte)) {
-    return { ok: false, error: `not an .xlsx workbook (no zip signature): ${label}` };
+/** What went wrong reading the workbook at `path`; an error that is not about the file is rethrown. */
+export function workbookErrorText(error: unknown, path: string): string {
+  if (error instanceof ZipError) {
+    if (error.kind === "not-file") return `not a file: ${path}`;
+    // openpyxl opens only zip files (SheetJS would guess CSV or HTML from other bytes).
+    if (error.kind === "not-zip") return `not an .xlsx workbook (no zip signature): ${path}`;
+    return `cannot read workbook ${path}: ${error.message}`;
   }
-  let book: XLSX.WorkBook;
-  try {
-    book = XLSX.read(bytes, {
-      type: "buffer",
-      cellNF: true, // number formats tell dates and times apart, as in openpyxl
-      cellDates: false,
-      cellText: true, // keeps the text of error values such as #N/A
-      cellFormula: false, // formula cells read as their cached value only
-      cellHTML: false,
-    });
-  } catch (error) {
-    return {
-      ok: false,
-      error: `cannot read workbook ${label}: ${error instanceof Error ? error.message : String(error)}`,
-    };
-  }
-  if (book.bookType !== undefined && book.bookType !== "xlsx" && book.bookType !== "xlsm") {
-    return { ok: false, error: `not an .xlsx workbook (${book.bookType}): ${label}` };
-  }
-  if (book.SheetNames.length === 0) return { ok: false, error: `workbook has no sheets: ${label}` };
-  return { ok: true, workbook: new SheetJsWorkbook(book) };
-}
-
-class SheetJsWorkbook implements WorkbookValues {
-  readonly sheetNames: readonly string[];
-  private readonly date1904: boolean;
-  private readonly mergedAway = new Map<string, Set<string>>();
-
-  constructor(private readonly book: XLSX.WorkBook) {
-    this.sheetNames = book.SheetNames;
-    this.date1904 = Boolean(book.Workbook?.WBProps?.date1904);
-  }
-
-  hasSheet(name: string): boolean {
-    return Object.hasOwn(this.book.Sheets, name) && this.sheetNames.includes(name);
-  }
-
-  cell(sheet: string, column: number, row: number): CellValue {
-    const worksheet = this.book.Sheets[sheet];
-    if (worksheet === undefined) return EMPTY;
-    const address = XLSX.utils.encode_cell({ c: column - 1, r: row - 1 });
-    if (this.mergedAwayCells(sheet, worksheet).has(address)) return EMPTY;
-    const cell = worksheet[address] as XLSX.CellObject | undefined;
-    return cell === undefined ? EMPTY : this.toCellValue(cell);
-  }
-
-  /** openpyxl empties every cell of a merged range except the top-left one. */
-  private mergedAwayCells(name: string, worksheet: XLSX.WorkSheet): Set<string> {
-    let cells = this.mergedAway.get(name);
-    if (cells) return cells;
-    cells = new Set();
-    for (const range of worksheet["!merges"] ?? []) {
-      for (let r = range.s.r; r <= range.e.r; r++) {
-        for (let c = range.s.c; c <= range.e.c; c++) {
-          if (r !== range.s.r || c !== range.s.c) cells.add(XLSX.utils.encode_cell({ c, r }));
-        }
-      }
-    }
-    this.mergedAway.set(name, cells);
-    return cells;
-  }
-
-  private toCellValue(cell: XLSX.CellObject): CellValue {
-    switch (cell.t) {
-      case "n":
-        return this.numberValue(cell.v as number, typeof cell.z === "string" ? cell.z : undefined);
-      case "s":
-        return { kind: "string", value: String(cell.v ?? "") };
-      case "b":
-        return { kind: "bool", value: Boolean(cell.v) };
-      case "e":
-        // openpyxl gives the error's text; SheetJS keeps that text in .w.
-        return cell.w === undefined ? EMPTY : { kind: "string", value: cell.w };
-      default:
-        return EMPTY;
-    }
-  }
-
-  private numberValue(value: number, format: string | undefined): CellValue {
-    if (!isDateFormat(format)) return { kind: "number", value };
-    const date = fromExcelSerial(value, { date1904: this.date1904, timedelta: isTimedeltaFormat(format) });
-    return date.kind === "error" ? { kind: "string", value: date.text } : date;
-  }
+  if (error instanceof Error && error.name === "XlsxError")
+    return `cannot read workbook ${path}: ${error.message}`;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return `file not found: ${path}`;
+  if (code === "ELOOP") return `is a symbolic link, not a workbook (write the file itself): ${path}`;
+  if (code === "EACCES" || code === "EISDIR" || code === "EIO") return `cannot read ${path} (${code})`;
+  throw error;
 }

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { SkillgradError } from "../../errors.js";
 import { isDirectory } from "../../util/fs.js";
@@ -72,7 +73,8 @@ function chooseSplits(available: string[], split: string | undefined, dataDir: s
 
 async function readText(path: string): Promise<string> {
   try {
-    return await readFile(path, "utf8");
+    // Synchronous: one read of the whole file is faster than a chunked asynchronous one.
+    return readFileSync(path, "utf8");
   } catch (error) {
     throw new SkillgradError(
       `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
@@ -101,8 +103,16 @@ function questionProblem(record: unknown): string {
 // `"id":` can only be a key; a line with it more than once (a nested "id") is parsed to be sure.
 const ID_KEY = /"id"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
 
+const ID_FIRST = '{"id": "';
+
 function mayBeWanted(line: string, ids: ReadonlySet<string> | undefined): boolean {
   if (ids === undefined) return true;
+  // The usual line starts with its id (as skillgrad writes them): no regular expression needed.
+  if (line.startsWith(ID_FIRST) && line.indexOf('"id"', ID_FIRST.length) < 0) {
+    const end = line.indexOf('"', ID_FIRST.length);
+    const raw = line.slice(ID_FIRST.length, end);
+    if (end > 0 && !raw.includes("\\")) return ids.has(raw);
+  }
   const matches = [...line.matchAll(ID_KEY)];
   if (matches.length !== 1) return true;
   const raw = matches[0]?.[1] ?? "";

@@ -4,6 +4,7 @@ import { loadBenchmark } from "../../benchmarks/registry.js";
 import type { Benchmark } from "../../benchmarks/types.js";
 import { UsageError } from "../../errors.js";
 import { type EvalSummary, evaluate } from "../../eval/evaluate.js";
+import { createExecutor } from "../../executor/index.js";
 import { needsJudge } from "../../graders/index.js";
 import { checkModelCredentials, ModelHub, type ModelRole, resolveRoleModels } from "../../models/index.js";
 import { Progress } from "../../runs/progress.js";
@@ -13,9 +14,19 @@ import { loadTasks } from "../../tasks/load.js";
 import { selectSplit } from "../../tasks/split.js";
 import type { Task } from "../../tasks/types.js";
 import { writeJsonAtomic } from "../../util/fs.js";
-import { hubSettings, readConfigFile } from "../config-file.js";
+import { hubSettings, readConfigFile, withRateFlags } from "../config-file.js";
+import { setInterruptNote, shownPath } from "../interrupt.js";
 import { formatEvalSummary, isSimulated } from "../output.js";
-import { addRunOptions, cacheDirFor, executionSettings, type RunOptions } from "../run-options.js";
+import { positiveInt, positiveNumber } from "../parse.js";
+import {
+  addRunOptions,
+  cacheDirFor,
+  checkRunsOutsideSkill,
+  executionSettings,
+  executorChoice,
+  type RunOptions,
+  stoppedRun,
+} from "../run-options.js";
 import { loadSkillOrExplain } from "../skill-input.js";
 // Registers the offline simulation as the `sim` model provider (here, not in main.ts: start-up stays light).
 import "../../sim/index.js";
@@ -29,6 +40,15 @@ interface EvalOptions extends RunOptions {
   split?: string;
   judgeModel?: string;
   keepWorkspaces: boolean;
+  maxCost?: number;
+  maxCalls?: number;
+}
+
+function budgetOf(options: EvalOptions) {
+  return {
+    ...(options.maxCost !== undefined ? { maxCostUsd: options.maxCost } : {}),
+    ...(options.maxCalls !== undefined ? { maxCalls: options.maxCalls } : {}),
+  };
 }
 
 export function register(program: Command): void {
@@ -56,6 +76,12 @@ export function register(program: Command): void {
     .option("--judge-model <model>", "model for llm-judge graders (overrides --model)")
     .option("--no-skill", "baseline: run the agent without any skill")
     .option("--keep-workspaces", "keep each task run's workspace folder in the run folder")
+    .option(
+      "--max-cost <usd>",
+      "stop cleanly before spending more than this many dollars (the tasks not run are reported)",
+      positiveNumber,
+    )
+    .option("--max-calls <n>", "stop cleanly before making more than n model calls", positiveInt)
     .addHelpText(
       "after",
       [
@@ -85,7 +111,8 @@ export function register(program: Command): void {
 }
 
 async function runEval(options: EvalOptions): Promise<EvalSummary> {
-  const config = readConfigFile(options.config);
+  const config = withRateFlags(readConfigFile(options.config), options);
+  const choice = executorChoice(options, config);
   const roles = resolveRoleModels({
     // eval uses only the executor (and a judge); the other roles follow it so none is left unset
     model: options.model ?? options.executorModel,
@@ -105,6 +132,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
   if (skillDir === undefined) {
     throw new UsageError("give the skill with --skill DIR, or pass --no-skill for the baseline");
   }
+  if (skillDir) checkRunsOutsideSkill(skillDir, options);
   const skill = skillDir ? await loadSkillOrExplain(skillDir) : undefined;
   const usedRoles: ModelRole[] = tasks.some((task) => needsJudge(task.grader))
     ? ["executor", "judge"]
@@ -123,9 +151,11 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
       : {}),
     ...(source.split ? { split: source.split } : {}),
     models: roles,
+    executor: choice,
     ...executionSettings(options),
     cache: options.cache,
     prices: config.prices ?? {},
+    budget: budgetOf(options),
   });
   const hub = new ModelHub({
     roles,
@@ -133,21 +163,24 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     cache: options.cache,
     ledgerPath: folder.ledger,
     ...hubSettings(config),
+    budget: budgetOf(options),
     checkRoles: usedRoles,
   });
   if (!options.json && !options.quiet) {
-    const what = skill ? `skill ${skill.name}` : "no skill (baseline)";
+    const what = `${skill ? `skill ${skill.name}` : "no skill (baseline)"}${choice.kind === "builtin" ? "" : `, executor ${choice.kind}`}`;
     const note = isSimulated(roles.executor) ? " — sim is an offline simulation, not a language model" : "";
     process.stderr.write(
       `eval: ${what}, ${tasks.length} tasks × ${options.repeat}, model ${roles.executor}${note}\nrun folder: ${folder.dir}\n`,
     );
   }
+  const executor = await createExecutor(choice, { hub, executorModel: roles.executor });
   const progress = new Progress({
     label: "eval",
     quiet: options.quiet || options.json,
     costUsd: () => hub.totals().total.knownCostUsd,
   });
   progress.follow(folder.events);
+  setInterruptNote(`the completed task runs are kept in ${shownPath(folder.dir)}`);
   let summary: EvalSummary;
   try {
     summary = await evaluate({
@@ -155,17 +188,22 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
       skill,
       hub,
       executorModel: roles.executor,
+      executor,
       folder,
       ...executionSettings(options),
       keepWorkspaces: options.keepWorkspaces,
       ...(source.benchmark ? { grader: source.benchmark.grader } : {}),
+      stopOnBudget: true,
     });
     await writeJsonAtomic(folder.summary, summary);
-  } finally {
+  } catch (error) {
     progress.stop();
-    // the report shows whatever the run holds, also when it stopped on an error
-    await writeReport(folder.dir);
+    throw await stoppedRun(error, folder.dir, `the completed task runs are kept in ${shownPath(folder.dir)}`);
+  } finally {
+    await executor.close();
   }
+  progress.stop();
+  await writeReport(folder.dir);
   return summary;
 }
 

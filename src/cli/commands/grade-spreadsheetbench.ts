@@ -40,8 +40,10 @@ export function register(grade: Command): void {
         import("../../benchmarks/spreadsheetbench/grade.js"),
         import("../../benchmarks/spreadsheetbench/loader.js"),
       ]);
-      const tasks = await loadSpreadsheetBench(options.data);
       const outputs = await findOutputs(options.outputs);
+      // Only the folders of the tasks to grade are read.
+      const wanted = new Set(options.ids === undefined ? outputs.keys() : parseIds(options.ids));
+      const tasks = await loadSpreadsheetBench(options.data, { ids: wanted });
       const selected = selectTasks(tasks, outputs, options);
       const known = selected.flatMap((entry) =>
         entry.task === undefined ? [] : [{ task: entry.task, outputs: outputs.get(entry.id) ?? new Map() }],
@@ -68,7 +70,7 @@ function selectTasks(
 ): { id: string; task?: SsbTask }[] {
   const byId = new Map(tasks.map((task) => [task.id, task]));
   if (options.ids !== undefined) {
-    const ids = [...new Set(options.ids.split(",").map((id) => id.trim()))].filter((id) => id !== "");
+    const ids = parseIds(options.ids);
     if (ids.length === 0)
       throw new UsageError("--ids is empty: give comma-separated task ids, e.g. --ids 30468,79-7");
     return ids.map((id) => ({ id, task: byId.get(id) }));
@@ -76,10 +78,14 @@ function selectTasks(
   const withOutputs = tasks.filter((task) => outputs.has(task.id));
   if (withOutputs.length === 0) {
     throw new SkillgradError(
-      `no output files for any task of ${options.data} in ${options.outputs}: expected files named {n}_{id}_output.xlsx (e.g. 1_${tasks[0]?.id ?? "30468"}_output.xlsx)`,
+      `no output files for any task of ${options.data} in ${options.outputs}: expected files named {n}_{id}_output.xlsx (e.g. 1_30468_output.xlsx)`,
     );
   }
   return withOutputs.map((task) => ({ id: task.id, task }));
+}
+
+function parseIds(text: string): string[] {
+  return [...new Set(text.split(",").map((id) => id.trim()))].filter((id) => id !== "");
 }
 
 function unknownTask(id: string, dataDir: string): TaskGrade {

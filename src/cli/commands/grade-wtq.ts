@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { WtqGradeReport } from "../../benchmarks/wtq/predictions.js";
 import { SkillgradError } from "../../errors.js";
@@ -12,7 +12,7 @@ interface GradeWtqOptions {
 
 async function readPredictions(path: string): Promise<string> {
   try {
-    return await readFile(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =

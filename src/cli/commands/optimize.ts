@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { loadBenchmark } from "../../benchmarks/registry.js";
 import { SkillgradError, UsageError } from "../../errors.js";
+import { createExecutor } from "../../executor/index.js";
 import type { Grader } from "../../graders/index.js";
 import {
   checkModelCredentials,
@@ -11,10 +12,11 @@ import {
   maskSecrets,
   readLedger,
   resolveRoleModels,
+  restoreMaskedModels,
 } from "../../models/index.js";
 import type { OptimizeSummary } from "../../optimizer/finish.js";
 import { DEFAULT_SETTINGS, runOptimize, splitTasks } from "../../optimizer/optimize.js";
-import type { Gate, OptimizeSettings } from "../../optimizer/types.js";
+import type { Gate, OptimizeSettings, TaskSplit } from "../../optimizer/types.js";
 import { writeBack } from "../../optimizer/write-back.js";
 import { Progress } from "../../runs/progress.js";
 import { writeReport } from "../../runs/report/index.js";
@@ -28,11 +30,20 @@ import {
   type SplitManifest,
 } from "../../tasks/split.js";
 import type { Task } from "../../tasks/types.js";
-import { writeJsonAtomic } from "../../util/fs.js";
-import { type ConfigFile, hubSettings, readConfigFile } from "../config-file.js";
+import { readJsonFileSync, writeJsonAtomic } from "../../util/fs.js";
+import { type ConfigFile, hubSettings, readConfigFile, withRateFlags } from "../config-file.js";
+import { resumeCommand, setInterruptNote } from "../interrupt.js";
 import { formatOptimizeSummary, isSimulated } from "../output.js";
 import { oneOf, positiveInt, positiveNumber } from "../parse.js";
-import { addRunOptions, cacheDirFor, executionSettings, type RunOptions } from "../run-options.js";
+import {
+  addRunOptions,
+  cacheDirFor,
+  checkRunsOutsideSkill,
+  executionSettings,
+  executorChoice,
+  type RunOptions,
+  stoppedRun,
+} from "../run-options.js";
 import { loadSkillOrExplain } from "../skill-input.js";
 // Registers the offline simulation as the `sim` model provider (here, not in main.ts: start-up stays light).
 import "../../sim/index.js";
@@ -254,15 +265,29 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       throw new SkillgradError(
         `${options.resume} is not a run folder (no config.json): pass the folder printed when the run started`,
       );
-    config = JSON.parse(readFileSync(folder.config, "utf8")) as OptimizeRunConfig;
-    if (config.command !== "optimize")
+    config = readJsonFileSync<OptimizeRunConfig>(
+      folder.config,
+      "the run's config",
+      "restore it from a backup, or start a new run (the response cache makes repeated calls free)",
+    );
+    if (config?.command !== "optimize")
       throw new SkillgradError(
-        `${options.resume} is a ${config.command} run; only optimize runs can be resumed`,
+        `${options.resume} is ${config?.command ? `a ${config.command} run` : "not an optimize run"}; only optimize runs can be resumed`,
       );
-    // a run stopped by its budget can go on with a larger one
+    if (options.executor !== undefined || options.executorBin !== undefined)
+      throw new UsageError(
+        "a resumed run keeps the executor it started with: leave out --executor and --executor-bin",
+      );
+    config.models = restoreMaskedModels(
+      config.models,
+      [options.model, options.executorModel, options.optimizerModel],
+      options.resume,
+    );
+    // a run stopped by its budget can go on with a larger one, and under a new quota
     if (options.maxCost !== undefined) config.budget.maxCostUsd = options.maxCost;
     if (options.maxCalls !== undefined) config.budget.maxCalls = options.maxCalls;
-    if (options.maxCost !== undefined || options.maxCalls !== undefined)
+    config.configFile = withRateFlags(config.configFile, options);
+    if ([options.maxCost, options.maxCalls, options.rpm, options.tpm].some((v) => v !== undefined))
       await writeJsonAtomic(folder.config, maskSecrets(config));
   } else {
     config = await newRunConfig(options);
@@ -272,6 +297,8 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
   const split = splitTasks(source.tasks, config.split);
   if (split.pool.length === 0)
     throw new SkillgradError("the split leaves no tasks to evolve the skill on (no pool or train set)");
+  if (!options.resume) warnAboutSplit(split, config.settings.gate);
+  setInterruptNote(`the run is saved; continue it with ${resumeCommand(folder.dir)}`);
   const hub = new ModelHub({
     roles: config.models,
     cacheDir: config.cacheDir,
@@ -287,9 +314,13 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       ? " — sim is an offline simulation, not a language model"
       : "";
     process.stderr.write(
-      `optimize: ${config.skillDir}\n  pool ${split.pool.length}, validation ${split.validation.length}, test ${split.test.length} tasks; executor ${config.models.executor}, optimizer ${config.models.patcher}${note}\n  run folder: ${folder.dir}${options.resume ? " (resumed)" : ""}\n`,
+      `optimize: ${config.skillDir}\n  pool ${split.pool.length}, validation ${split.validation.length}, test ${split.test.length} tasks; executor ${config.models.executor}, optimizer ${config.models.patcher}${config.settings.executor && config.settings.executor.kind !== "builtin" ? `, executor ${config.settings.executor.kind}` : ""}${note}\n  run folder: ${folder.dir}${options.resume ? " (resumed)" : ""}\n`,
     );
   }
+  const executor = await createExecutor(config.settings.executor ?? { kind: "builtin" }, {
+    hub,
+    executorModel: config.models.executor,
+  });
   const progress = new Progress({
     label: "optimize",
     quiet: options.quiet || options.json,
@@ -307,6 +338,7 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       folder,
       hub,
       executorModel: config.models.executor,
+      executor,
       seedSkillDir: config.skillDir,
       split,
       // a run made before a setting existed takes its default
@@ -314,12 +346,32 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       grader: source.grader,
       afterIteration: () => writeReport(folder.dir).then(() => undefined),
     });
-  } finally {
+  } catch (error) {
     progress.stop();
-    await writeReport(folder.dir);
+    throw await stoppedRun(
+      error,
+      folder.dir,
+      `the completed work is kept: continue it with ${resumeCommand(folder.dir)}`,
+    );
+  } finally {
+    await executor.close();
   }
+  progress.stop();
+  await writeReport(folder.dir);
   if (config.writeBack || options.writeBack) await writeBackBest(summary, config.skillDir);
   return summary;
+}
+
+/** Warns about a split that leaves the optimizer blind: no validation or no test tasks. */
+function warnAboutSplit(split: TaskSplit, gate: Gate): void {
+  if (split.validation.length === 0)
+    process.stderr.write(
+      `warning: the split has no validation tasks, so the last version counts as the best${gate === "none" ? "" : ` and the ${gate} gate accepts every patch`}; give some tasks to validation (e.g. --split ratio:pool=0.5,validation=0.1,test=0.4)\n`,
+    );
+  if (split.test.length === 0)
+    process.stderr.write(
+      "warning: the split has no test tasks, so no version is measured on held-out tasks; give some tasks to test (e.g. --split ratio:pool=0.5,validation=0.1,test=0.4)\n",
+    );
 }
 
 /**
@@ -331,7 +383,7 @@ async function writeBackBest(summary: OptimizeSummary, skillDir: string) {
   const say = (line: string) => process.stderr.write(`${line}\n`);
   if (summary.status !== "done") {
     say(
-      `not written back: the run stopped (${summary.stopReason ?? summary.stoppedBy}); resume it with skillgrad optimize --resume ${summary.runDir} to finish and write back`,
+      `not written back: the run stopped (${summary.stopReason ?? summary.stoppedBy}); ${resumeCommand(summary.runDir)} finishes it and writes back`,
     );
     return;
   }
@@ -372,8 +424,9 @@ async function newRunConfig(options: OptimizeCliOptions): Promise<OptimizeRunCon
   if (!skillDir) throw new UsageError("give the seed skill with --skill DIR");
   if (!options.skill && !options.json && !options.quiet)
     process.stderr.write(`using the benchmark's seed skill ${skillDir}\n`);
+  checkRunsOutsideSkill(skillDir, options);
   await loadSkillOrExplain(skillDir);
-  const configFile = readConfigFile(options.config);
+  const configFile = withRateFlags(readConfigFile(options.config), options);
   const models = resolveRoleModels({
     model: options.model,
     executorModel: options.executorModel,
@@ -402,6 +455,7 @@ async function newRunConfig(options: OptimizeCliOptions): Promise<OptimizeRunCon
     momentumTurns: options.momentumTurns,
     patcherTurns: options.patcherTurns,
     ...executionSettings(options),
+    executor: executorChoice(options, configFile),
   };
   return {
     command: "optimize",

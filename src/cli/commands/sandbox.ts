@@ -1,6 +1,8 @@
+import type { Stats } from "node:fs";
+import { stat } from "node:fs/promises";
 import { type Command, Option } from "commander";
 import { UsageError } from "../../errors.js";
-import { DEFAULT_LIMITS, runSandboxed, type SandboxMode } from "../../sandbox/index.js";
+import { DEFAULT_LIMITS, runSandboxed, type SandboxMode, workspaceOwner } from "../../sandbox/index.js";
 import { positiveInt, positiveNumber } from "../parse.js";
 
 interface RunOptions {
@@ -45,6 +47,14 @@ export function register(program: Command): void {
     )
     .action(async (command: string[], options: RunOptions) => {
       if (command.length === 0) throw new UsageError("give the command to run after --");
+      const owner = workspaceOwner();
+      const info = owner ? await stat(options.workspace).catch(() => undefined) : undefined;
+      if (owner && info?.isDirectory() && !writableBy(info, owner)) {
+        process.stderr.write(
+          `skillgrad: note: as root, the command runs as user nobody (uid ${owner.uid}), which cannot write ${options.workspace}; ` +
+            "skillgrad never changes the owner of a folder it did not create (give it to nobody yourself if you mean to)\n",
+        );
+      }
       const result = await runSandboxed(command, {
         workspace: options.workspace,
         mode: options.sandbox,
@@ -63,4 +73,10 @@ export function register(program: Command): void {
         process.stderr.write("skillgrad: the command was killed for writing too much output\n");
       process.exitCode = result.exitCode;
     });
+}
+
+function writableBy(info: Stats, user: { uid: number; gid: number }): boolean {
+  if (info.uid === user.uid) return (info.mode & 0o200) !== 0;
+  if (info.gid === user.gid) return (info.mode & 0o020) !== 0;
+  return (info.mode & 0o002) !== 0;
 }

@@ -5,8 +5,12 @@ import { tool, zodSchema } from "ai";
 import pLimit from "p-limit";
 import { z } from "zod";
 import type { TaskResult } from "../../eval/evaluate.js";
+import {
+  listWorkspaceFiles,
+  readWorkspaceFile,
+  WorkspacePathError,
+} from "../../executor/builtin/workspace-files.js";
 import type { Trajectory } from "../../executor/trajectory.js";
-import { listWorkspaceFiles, readWorkspaceFile, WorkspacePathError } from "../../executor/workspace-files.js";
 import type { Skill } from "../../skill/index.js";
 import type { Task } from "../../tasks/types.js";
 import { runRoleAgent } from "../agent/run-agent.js";
@@ -122,10 +126,15 @@ export function diagnoserTools(item: DiagnoseItem, skill: Skill, withheld: boole
         if (!chosen.workspace || !existsSync(chosen.workspace))
           return "(the workspace of this attempt was not kept)";
         const inputs = new Set(item.task.files.map((file) => file.to));
+        const written = new Set(chosen.result.files ?? []);
         const files = await listWorkspaceFiles(chosen.workspace);
-        return (
-          files.map((file) => (inputs.has(file) ? `${file} (task input)` : file)).join("\n") || "(no files)"
-        );
+        const note = (file: string) =>
+          written.has(file)
+            ? `${file} (written by the agent)`
+            : inputs.has(file)
+              ? `${file} (task input)`
+              : file;
+        return files.map(note).join("\n") || "(no files)";
       },
     }),
     [ROLE_TOOL.readWorkspaceFile]: tool({

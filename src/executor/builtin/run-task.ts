@@ -1,21 +1,17 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { generateText, hasToolCall, type ModelMessage, stepCountIs } from "ai";
-import { SkillgradError } from "../errors.js";
-import { CACHE_SALT_NAMESPACE } from "../models/index.js";
-import { createWorkspace, type SandboxMode } from "../sandbox/index.js";
-import type { Skill } from "../skill/index.js";
-import { skillHash } from "../skill/index.js";
-import type { Task } from "../tasks/types.js";
+import { SkillgradError } from "../../errors.js";
+import { CACHE_SALT_NAMESPACE, CALL_LABEL_NAMESPACE } from "../../models/index.js";
+import { createWorkspace, type SandboxMode } from "../../sandbox/index.js";
+import type { Skill } from "../../skill/index.js";
+import { skillHash } from "../../skill/index.js";
+import type { Task } from "../../tasks/types.js";
+import { addUsage, EMPTY_USAGE, type Trajectory, type TrajectoryStep } from "../trajectory.js";
+import type { TaskRun } from "../types.js";
+import { filesWrittenSince, snapshotWorkspace } from "../workspace-changes.js";
 import { executorSystemPrompt, executorTaskPrompt } from "./prompt.js";
 import { TOOL } from "./protocol.js";
 import { executorTools } from "./tools.js";
-import {
-  addUsage,
-  EMPTY_USAGE,
-  type RunOutcome,
-  type Trajectory,
-  type TrajectoryStep,
-} from "./trajectory.js";
 import { truncate } from "./workspace-files.js";
 
 export interface RunTaskOptions {
@@ -33,19 +29,20 @@ export interface RunTaskOptions {
   maxOutputChars?: number;
   /** Which rollout of the task this is; passed as the model's seed so repeats differ and cache apart. */
   repeat?: number;
-}
-
-export interface TaskRun {
-  taskId: string;
-  repeat: number;
-  answer: string;
-  outcome: RunOutcome;
-  error?: string;
-  workspace: string;
-  trajectory: Trajectory;
+  /** Names this run's model calls in the hub's ledger (not part of the cache key). */
+  callLabel?: string;
 }
 
 const STORED_RESULT_CHARS = 4_000;
+
+/** Our provider options: a cache salt for repeats, a ledger label; none at all when neither applies. */
+function providerOptionsFor(repeat: number, label: string | undefined) {
+  const options = {
+    ...(repeat > 0 ? { [CACHE_SALT_NAMESPACE]: { sample: repeat } } : {}),
+    ...(label ? { [CALL_LABEL_NAMESPACE]: { label } } : {}),
+  };
+  return Object.keys(options).length > 0 ? { providerOptions: options } : {};
+}
 
 function stringify(value: unknown): string {
   return typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
@@ -55,12 +52,14 @@ function stringify(value: unknown): string {
  * The forward pass for one task: a fresh workspace with the task's files, an agent loop with the
  * skill's tools, and the whole trajectory. Agent faults (a crash, max turns, a timeout) end the run
  * as a failed outcome; errors of the model service itself propagate (they would hit every task).
+ * This is the builtin executor's engine (see index.ts), also usable with a bare model.
  */
 export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
   const { task, skill } = options;
   const repeat = options.repeat ?? 0;
   const started = Date.now();
   const workspace = await createWorkspace(options.workspaceRoot, task.files);
+  const before = await snapshotWorkspace(workspace);
   const system = executorSystemPrompt(skill);
   const prompt = executorTaskPrompt(
     task.prompt,
@@ -70,6 +69,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
   const trajectory: Trajectory = {
     taskId: task.id,
     repeat,
+    executor: "builtin",
     skill: skill ? { name: skill.name, hash: skillHash(skill) } : null,
     model: options.modelName,
     system,
@@ -106,7 +106,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
       maxRetries: 0,
       // Repeats must be fresh samples: a seed where the provider takes one, and a cache salt the hub strips.
       seed: repeat,
-      ...(repeat > 0 ? { providerOptions: { [CACHE_SALT_NAMESPACE]: { sample: repeat } } } : {}),
+      ...providerOptionsFor(repeat, options.callLabel),
       abortSignal: abort,
       onStepFinish: (step) => {
         const usage = {
@@ -156,9 +156,12 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     if (finish) {
       trajectory.outcome = "answered";
       trajectory.answer = String((finish.input as { answer?: unknown }).answer ?? "");
-    } else {
+    } else if (steps.length >= options.maxTurns) {
       trajectory.outcome = "max-turns";
       trajectory.error = `no answer after ${steps.length} turns (limit ${options.maxTurns})`;
+    } else {
+      trajectory.outcome = "gave-up";
+      trajectory.error = `the agent stopped after ${steps.length} turns without calling ${TOOL.finish}`;
     }
   } catch (error) {
     if (systemError) throw systemError;
@@ -173,6 +176,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     }
   }
   trajectory.ms = Date.now() - started;
+  trajectory.files = await filesWrittenSince(workspace, before);
   return {
     taskId: task.id,
     repeat,
@@ -180,6 +184,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     outcome: trajectory.outcome,
     ...(trajectory.error ? { error: trajectory.error } : {}),
     workspace,
+    files: trajectory.files,
     trajectory,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadSkill } from "../skill/index.js";
-import { makeSkillDir, skillMarkdown } from "../skill/testing.js";
+import { loadSkill } from "../../skill/index.js";
+import { makeSkillDir, skillMarkdown } from "../../skill/testing.js";
 import { executorSystemPrompt } from "./prompt.js";
 
 describe("the executor's system prompt", () => {

@@ -1,8 +1,8 @@
 import { tool, zodSchema } from "ai";
 import { z } from "zod";
-import { SkillgradError } from "../errors.js";
-import { runSandboxed, type SandboxMode } from "../sandbox/index.js";
-import type { Skill } from "../skill/index.js";
+import { SkillgradError } from "../../errors.js";
+import { runSandboxed, type SandboxMode } from "../../sandbox/index.js";
+import type { Skill } from "../../skill/index.js";
 import { activationText } from "./prompt.js";
 import { TOOL } from "./protocol.js";
 import {
@@ -54,8 +54,22 @@ async function answerOrRefusal(work: () => Promise<string>): Promise<string> {
   }
 }
 
+/**
+ * Runs workspace tools one at a time. The model may ask for several tool calls at once; a host-side
+ * file operation must never overlap a command that could swap a folder for a symlink under it.
+ */
+function oneAtATime() {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const next = last.then(work, work);
+    last = next.catch(() => undefined);
+    return next;
+  };
+}
+
 export function executorTools(context: ToolContext) {
   const { skill, workspace } = context;
+  const exclusive = oneAtATime();
   const workspaceTools = {
     [TOOL.runShell]: tool({
       description:
@@ -64,13 +78,15 @@ export function executorTools(context: ToolContext) {
       inputSchema: INPUT.runShell,
       execute: async ({ command, timeout_sec }) => {
         const timeoutSec = Math.min(timeout_sec ?? context.commandTimeoutSec, context.commandTimeoutSec);
-        const result = await runSandboxed(
-          { shell: command },
-          {
-            workspace,
-            mode: context.sandbox,
-            limits: { timeoutMs: timeoutSec * 1000, maxOutputChars: context.maxOutputChars },
-          },
+        const result = await exclusive(() =>
+          runSandboxed(
+            { shell: command },
+            {
+              workspace,
+              mode: context.sandbox,
+              limits: { timeoutMs: timeoutSec * 1000, maxOutputChars: context.maxOutputChars },
+            },
+          ),
         ).catch((error: unknown) => {
           if (error instanceof SkillgradError) context.onSystemError?.(error);
           throw error;
@@ -89,21 +105,23 @@ export function executorTools(context: ToolContext) {
       description: "Read a text file in the workspace.",
       inputSchema: INPUT.path,
       execute: ({ path }) =>
-        answerOrRefusal(() => readWorkspaceFile(workspace, path, context.maxOutputChars)),
+        exclusive(() => answerOrRefusal(() => readWorkspaceFile(workspace, path, context.maxOutputChars))),
     }),
     [TOOL.writeFile]: tool({
       description:
         "Write a text file in the workspace (creates folders as needed, replaces an existing file).",
       inputSchema: INPUT.writeFile,
       execute: ({ path, content }) =>
-        answerOrRefusal(() => writeWorkspaceFile(workspace, path, content, 5_000_000)),
+        exclusive(() => answerOrRefusal(() => writeWorkspaceFile(workspace, path, content, 5_000_000))),
     }),
     [TOOL.listFiles]: tool({
       description: "List the files in the workspace (or in one of its folders).",
       inputSchema: INPUT.listFiles,
       execute: ({ path }) =>
-        answerOrRefusal(
-          async () => (await listWorkspaceFiles(workspace, path ?? ".")).join("\n") || "(no files)",
+        exclusive(() =>
+          answerOrRefusal(
+            async () => (await listWorkspaceFiles(workspace, path ?? ".")).join("\n") || "(no files)",
+          ),
         ),
     }),
     [TOOL.finish]: tool({

@@ -1,5 +1,7 @@
-import { lstat, mkdir, readdir, readFile, realpath, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lchown, lstat, mkdir, open, readdir, readFile, realpath } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { workspaceOwner } from "../../sandbox/index.js";
 
 /** Why a workspace path was refused; the message goes back to the agent as the tool's result. */
 export class WorkspacePathError extends Error {}
@@ -46,12 +48,35 @@ export async function readWorkspaceFile(workspace: string, path: string, maxChar
   return truncate(bytes.toString("utf8"), maxChars);
 }
 
+/**
+ * Writes a file for the agent. As root, what is created is given to the sandbox user, so the
+ * agent's commands (which run as nobody) can change it; the file is opened without following a
+ * symlink, and its owner set through that handle.
+ */
 export async function writeWorkspaceFile(workspace: string, path: string, content: string, maxBytes: number) {
   if (Buffer.byteLength(content) > maxBytes)
     throw new WorkspacePathError(`content is over ${maxBytes} bytes`);
   const full = await confinedPath(workspace, path);
-  await mkdir(dirname(full), { recursive: true });
-  await writeFile(full, content);
+  const owner = workspaceOwner();
+  const firstCreated = await mkdir(dirname(full), { recursive: true });
+  if (owner && firstCreated) {
+    for (let dir = dirname(full); inside(firstCreated, dir); dir = dirname(dir)) {
+      await lchown(dir, owner.uid, owner.gid);
+      if (dir === firstCreated) break;
+    }
+  }
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+  const handle = await open(full, flags, 0o644).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ELOOP")
+      throw new WorkspacePathError(`${path} is a symlink; write the file it points to`);
+    throw error;
+  });
+  try {
+    if (owner) await handle.chown(owner.uid, owner.gid);
+    await handle.writeFile(content);
+  } finally {
+    await handle.close();
+  }
   return `wrote ${Buffer.byteLength(content)} bytes to ${path}`;
 }
 

@@ -1,4 +1,4 @@
-import type { Skill } from "../skill/index.js";
+import type { Skill } from "../../skill/index.js";
 import { EXECUTOR_ROLE_LINE, SKILLS_HEADING, TOOL } from "./protocol.js";
 
 /**
