@@ -25,7 +25,9 @@ export type RunEvent =
       total: number;
     }
   | { type: "eval-stopped"; reason: string; done: number; total: number }
-  | { type: "eval-done"; subdir: string; passRate: number };
+  | { type: "eval-done"; subdir: string; passRate: number }
+  | { type: "judge-start"; pairs: number; seed: number }
+  | { type: "judge-done"; winRateB: number | null };
 
 /** An event as read back from events.jsonl: a known event with its time, or a line of another type. */
 export type RunEventRecord = (RunEvent | { type: string; [key: string]: unknown }) & {

@@ -7,7 +7,7 @@ import { maskSecrets } from "../models/index.js";
 import { appendJsonLine, writeJsonAtomic } from "../util/fs.js";
 import type { RunEvent } from "./events.js";
 
-export type RunKind = "eval" | "optimize";
+export type RunKind = "eval" | "optimize" | "compare" | "triggers";
 
 /** The files of one run folder (see DESIGN.md, "Run folder"). */
 export interface RunFolder {

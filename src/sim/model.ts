@@ -8,6 +8,7 @@ import { SkillgradError } from "../errors.js";
 import { EXECUTOR_ROLE_LINE } from "../executor/builtin/protocol.js";
 import { readConversation } from "./conversation.js";
 import { simExecutorStep } from "./executor.js";
+import { simMoreRolesReply } from "./more-roles.js";
 import { simRoleStep } from "./roles.js";
 
 export interface SimModelOptions {
@@ -79,6 +80,7 @@ export function createSimModel(options: SimModelOptions = {}): LanguageModelV3 {
         ];
       } else {
         const step = simRoleStep(conversation, { noise, seed });
+        const text = step ? undefined : simMoreRolesReply(conversation.system, conversation.userMessages);
         content =
           step && "tool" in step
             ? [
@@ -92,7 +94,9 @@ export function createSimModel(options: SimModelOptions = {}): LanguageModelV3 {
             : [
                 {
                   type: "text",
-                  text: step?.text ?? "The sim model only simulates the roles it was built for.",
+                  text:
+                    (step && "text" in step ? step.text : text) ??
+                    "The sim model only simulates the roles it was built for.",
                 },
               ];
       }
