@@ -6,7 +6,7 @@ import { errorMessage, SkillgradError } from "../errors.js";
 import { maskSecrets } from "../models/index.js";
 import { appendJsonLine, writeJsonAtomic } from "../util/fs.js";
 
-export type RunKind = "eval" | "optimize";
+export type RunKind = "eval" | "optimize" | "compare" | "triggers";
 
 /** The files of one run folder (see DESIGN.md, "Run folder"). */
 export interface RunFolder {

@@ -8,6 +8,7 @@ import { SkillgradError } from "../errors.js";
 import { EXECUTOR_ROLE_LINE } from "../executor/builtin/protocol.js";
 import { readConversation } from "./conversation.js";
 import { simExecutorStep } from "./executor.js";
+import { simMoreRolesReply } from "./more-roles.js";
 import { simRoleReply } from "./roles.js";
 
 export interface SimModelOptions {
@@ -78,7 +79,9 @@ export function createSimModel(options: SimModelOptions = {}): LanguageModelV3 {
           },
         ];
       } else {
-        const reply = simRoleReply(conversation.system, conversation.userMessages, { noise, seed });
+        const reply =
+          simRoleReply(conversation.system, conversation.userMessages, { noise, seed }) ??
+          simMoreRolesReply(conversation.system, conversation.userMessages);
         content = [
           { type: "text", text: reply ?? "The sim model only simulates the roles it was built for." },
         ];

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../../util/fs.js";
 import { VERSION } from "../../version.js";
+import { readJsonFile, resolveRunDir } from "../list.js";
 import { dollars, duration, esc, percent } from "./html.js";
 import { isSimulation, loadRun, type RunData } from "./load.js";
 import { changeSection } from "./sections/change.js";
@@ -14,6 +15,22 @@ import { SCRIPT, STYLE } from "./style.js";
 import { InlineBudget } from "./trajectory-html.js";
 
 export { loadRun, type RunData } from "./load.js";
+
+/** Run kinds with a report page of their own (blind comparisons, trigger runs), by config.json's kind. */
+async function ownKindReport(runDir: string): Promise<string | undefined> {
+  const dir = resolveRunDir(runDir);
+  const config = readJsonFile(join(dir, "config.json"));
+  if (!config || config instanceof Error || typeof config !== "object") return undefined;
+  const kind = (config as { kind?: unknown }).kind;
+  let html: string;
+  if (kind === "compare") {
+    const { renderCompareReport } = await import("../../compare/report.js");
+    html = renderCompareReport(dir, config as Record<string, unknown>);
+  } else return undefined;
+  const path = join(dir, "report.html");
+  await writeFileAtomic(path, html);
+  return path;
+}
 
 function card(key: string, valueHtml: string): string {
   return `<div class="card"><div class="k">${esc(key)}</div><div class="v">${valueHtml}</div></div>`;
@@ -116,6 +133,8 @@ ${sections.map((s) => s.html).join("\n")}
  * when the folder is not a run.
  */
 export async function writeReport(runDir: string): Promise<string> {
+  const own = await ownKindReport(runDir);
+  if (own) return own;
   const data = loadRun(runDir);
   const html = await renderReport(data);
   const path = join(data.dir, "report.html");
