@@ -255,6 +255,7 @@ export class ModelHub {
             reasoning: tokens.reasoningTokens,
           },
           savedCostUsd: costOf(tokens, endpoint.price),
+          ...toolCallsOf(hit),
         });
         return hit;
       }
@@ -346,6 +347,7 @@ export class ModelHub {
           reasoningTokens: tokens.reasoningTokens,
           costUsd: costOf(tokens, endpoint.price),
           retries: state.retries,
+          ...toolCallsOf(result),
         });
       // Cache first, then the ledger, in one synchronous step after the cache file is in place: a run
       // killed around it repeats no call (the answer is kept), and its ledger line is all but never lost.
@@ -414,6 +416,12 @@ function takeCallLabel(params: LanguageModelV3CallOptions): {
     providerOptions: Object.keys(providerOptions).length > 0 ? providerOptions : undefined,
   };
   return { label, rest };
+}
+
+/** The tools an answer called, for its ledger line (nothing when it called none). */
+function toolCallsOf(result: LanguageModelV3GenerateResult): { toolCalls?: string[] } {
+  const names = result.content.flatMap((part) => (part.type === "tool-call" ? [part.toolName] : []));
+  return names.length > 0 ? { toolCalls: names } : {};
 }
 
 /** A ledger entry with nothing spent yet; `ms` runs from `start` to now. */

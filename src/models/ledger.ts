@@ -39,6 +39,8 @@ export const ledgerEntrySchema = z.object({
   savedTokens: savedTokensSchema.optional(),
   savedCostUsd: z.number().nullable().optional(),
   error: z.string().optional(),
+  /** The tools the answer called (an agent's turn), by name, in order. */
+  toolCalls: z.array(z.string()).optional(),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 

@@ -9,7 +9,7 @@ import { EXECUTOR_ROLE_LINE } from "../executor/builtin/protocol.js";
 import { readConversation } from "./conversation.js";
 import { simExecutorStep } from "./executor.js";
 import { simMoreRolesReply } from "./more-roles.js";
-import { simRoleReply } from "./roles.js";
+import { simRoleStep } from "./roles.js";
 
 export interface SimModelOptions {
   /** Probability (0–1) that a simulated decision goes the other way; seeded, so runs repeat. */
@@ -79,12 +79,26 @@ export function createSimModel(options: SimModelOptions = {}): LanguageModelV3 {
           },
         ];
       } else {
-        const reply =
-          simRoleReply(conversation.system, conversation.userMessages, { noise, seed }) ??
-          simMoreRolesReply(conversation.system, conversation.userMessages);
-        content = [
-          { type: "text", text: reply ?? "The sim model only simulates the roles it was built for." },
-        ];
+        const step = simRoleStep(conversation, { noise, seed });
+        const text = step ? undefined : simMoreRolesReply(conversation.system, conversation.userMessages);
+        content =
+          step && "tool" in step
+            ? [
+                {
+                  type: "tool-call",
+                  toolCallId: `sim-call-${conversation.calls.length + 1}`,
+                  toolName: step.tool,
+                  input: JSON.stringify(step.input),
+                },
+              ]
+            : [
+                {
+                  type: "text",
+                  text:
+                    (step && "text" in step ? step.text : text) ??
+                    "The sim model only simulates the roles it was built for.",
+                },
+              ];
       }
       const outputChars = JSON.stringify(content).length;
       return {
