@@ -2,17 +2,18 @@
 import { Command, CommanderError, Help } from "commander";
 import { errorMessage, SkillgradError, storageError } from "../errors.js";
 import { removePendingTempFilesSync } from "../util/fs.js";
+import { maskText } from "../util/secrets.js";
 import { VERSION } from "../version.js";
 import { commands } from "./commands/index.js";
 import { interruptMessage } from "./interrupt.js";
 
 /**
- * The command the arguments run: the first word that is not an option (the program's own options
- * take no values), or CMD in `help CMD`. Undefined when none is named.
+ * The commands the arguments may run: every word that is not an option. The command is one of
+ * them (usually the first; a program option that took a value would shift it), and loading the
+ * module of a word that turns out to be an option's value costs only time.
  */
-export function invokedCommand(args: readonly string[]): string | undefined {
-  const words = args.filter((arg) => !arg.startsWith("-"));
-  return words[0] === "help" ? words[1] : words[0];
+export function invokedCommands(args: readonly string[]): Set<string> {
+  return new Set(args.filter((arg) => !arg.startsWith("-")));
 }
 
 /**
@@ -37,10 +38,17 @@ export async function buildProgram(args: readonly string[]): Promise<Command> {
       },
     })
     .exitOverride();
-  const wanted = invokedCommand(args);
+  const wanted = invokedCommands(args);
   for (const entry of commands) {
-    if (entry.name === wanted) (await entry.load()).register(program);
-    else listedOnly.set(program.command(entry.name).description(entry.summary), entry.usage);
+    if (wanted.has(entry.name)) (await entry.load()).register(program);
+    else {
+      const listed = program.command(entry.name).description(entry.summary);
+      // Never runs: a command named on the command line is loaded above.
+      listed.action(() => {
+        throw new Error(`command ${entry.name} was not loaded`);
+      });
+      listedOnly.set(listed, entry.usage);
+    }
   }
   return program;
 }
@@ -73,6 +81,16 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
+ * What the CLI prints is masked like every record it writes (src/util/secrets.ts): a summary
+ * names the model (its URL may hold credentials) and an error may quote what a server echoed back.
+ */
+function maskPrinted(stream: NodeJS.WriteStream): void {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === "string" ? maskText(chunk) : chunk, ...rest)) as typeof stream.write;
+}
+
+/**
  * Process-level behaviour of the command-line tool: output piped into a reader that stops early
  * (`skillgrad … --help | head -1`) ends quietly, and Ctrl-C says how to go on.
  */
@@ -93,6 +111,8 @@ function installProcessHandlers(): void {
   });
 }
 
+maskPrinted(process.stdout);
+maskPrinted(process.stderr);
 installProcessHandlers();
 const code = await main(process.argv);
 process.exitCode = code;

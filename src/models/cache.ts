@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LanguageModelV3CallOptions, LanguageModelV3GenerateResult } from "@ai-sdk/provider";
 import { z } from "zod";
+import { maskText } from "../util/secrets.js";
 
 /** Bump when the key or file layout changes, so old entries are simply never found. */
 const CACHE_FORMAT = 1;
@@ -139,7 +140,7 @@ export class ResponseCache {
     await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true });
     const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     try {
-      await writeFile(temp, body);
+      await writeFile(temp, maskText(body));
       await rename(temp, file);
     } finally {
       await rm(temp, { force: true });

@@ -19,6 +19,13 @@ import {
   type ProviderRecord,
   providerFor,
 } from "./providers/index.js";
+import {
+  estimateTokens,
+  type RateClock,
+  type RateLimit,
+  RateLimiter,
+  type RateTicket,
+} from "./rate-limit.js";
 import { callWithRetries, type RetryDeps, type RetryPolicy } from "./retry.js";
 import { MODEL_ROLES, type ModelRole } from "./roles.js";
 import { type ModelSpec, parseModelSpec } from "./spec.js";
@@ -65,6 +72,15 @@ export interface ModelHubOptions {
   createModel?: (spec: ModelSpec, env: Env) => LanguageModelV3;
   /** For tests: how to wait between retries. */
   retryDeps?: RetryDeps;
+  /**
+   * Requests and tokens per minute per endpoint, so runs stay under the user's quota by waiting.
+   * Looked up like `concurrency`: by endpoint ("openai@https://api.openai.com/v1"), then provider,
+   * then "default". No entry: no limit.
+   */
+  rateLimits?: Record<string, RateLimit>;
+  /** For tests: the rate limiter's clock and window. */
+  rateClock?: RateClock;
+  rateWindowMs?: number;
 }
 
 export type CallListener = (entry: LedgerEntry) => void;
@@ -74,6 +90,7 @@ interface Endpoint {
   identity: ModelIdentity;
   price: Price | null;
   limit: LimitFunction;
+  rate?: RateLimiter;
   keyVariable?: string;
 }
 
@@ -88,6 +105,7 @@ export class ModelHub {
   private readonly ledger?: LedgerWriter;
   private readonly policy: RetryPolicy;
   private readonly limiters = new Map<string, LimitFunction>();
+  private readonly rateLimiters = new Map<string, RateLimiter | undefined>();
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly models = new Map<ModelRole, LanguageModelV3>();
   private readonly listeners = new Set<CallListener>();
@@ -171,11 +189,18 @@ export class ModelHub {
       limit = pLimit(this.concurrencyFor(limiterKey, spec.provider, record.concurrency));
       this.limiters.set(limiterKey, limit);
     }
+    if (!this.rateLimiters.has(limiterKey)) {
+      const all = this.options.rateLimits ?? {};
+      const quota = all[limiterKey] ?? all[spec.provider] ?? all.default;
+      const options = { clock: this.options.rateClock, windowMs: this.options.rateWindowMs };
+      this.rateLimiters.set(limiterKey, quota ? new RateLimiter(quota, options) : undefined);
+    }
     const endpoint: Endpoint = {
       spec,
       identity: { provider: spec.provider, modelId: spec.modelId, baseURL },
       price: priceFor(spec, this.options.prices),
       limit,
+      rate: this.rateLimiters.get(limiterKey),
       keyVariable: record.key?.variable,
     };
     this.endpoints.set(spec.raw, endpoint);
@@ -230,6 +255,7 @@ export class ModelHub {
             reasoning: tokens.reasoningTokens,
           },
           savedCostUsd: costOf(tokens, endpoint.price),
+          ...toolCallsOf(hit),
         });
         return hit;
       }
@@ -278,15 +304,28 @@ export class ModelHub {
         keyVariable: endpoint.keyVariable,
       };
       let result: LanguageModelV3GenerateResult;
+      const rate = endpoint.rate;
+      let ticket: RateTicket | undefined;
       try {
         const sent = withoutSalt(params);
+        const estimate = rate ? estimateTokens(sent) : 0;
         result = await callWithRetries(
           (signal) => model.doGenerate({ ...sent, abortSignal: signal }),
           target,
           this.policy,
           state,
           params.abortSignal,
-          this.options.retryDeps,
+          {
+            ...this.options.retryDeps,
+            // every attempt counts against the quota; a failed one keeps its estimate
+            ...(rate
+              ? {
+                  beforeAttempt: async () => {
+                    ticket = await rate.acquire(estimate);
+                  },
+                }
+              : {}),
+          },
         );
       } catch (error) {
         this.record({
@@ -304,6 +343,7 @@ export class ModelHub {
         });
       }
       const tokens = tokenCounts(result.usage);
+      ticket?.settle(tokens.inputTokens + tokens.outputTokens);
       this.record({
         ...base(role, endpoint, start, label),
         inputTokens: tokens.inputTokens,
@@ -313,6 +353,7 @@ export class ModelHub {
         reasoningTokens: tokens.reasoningTokens,
         costUsd: costOf(tokens, endpoint.price),
         retries: state.retries,
+        ...toolCallsOf(result),
       });
       return result;
     });
@@ -420,6 +461,12 @@ function takeCallLabel(params: LanguageModelV3CallOptions): {
     providerOptions: Object.keys(providerOptions).length > 0 ? providerOptions : undefined,
   };
   return { label, rest };
+}
+
+/** The tools an answer called, for its ledger line (nothing when it called none). */
+function toolCallsOf(result: LanguageModelV3GenerateResult): { toolCalls?: string[] } {
+  const names = result.content.flatMap((part) => (part.type === "tool-call" ? [part.toolName] : []));
+  return names.length > 0 ? { toolCalls: names } : {};
 }
 
 /** A ledger entry with nothing spent yet; `ms` runs from `start` to now. */

@@ -1,8 +1,7 @@
-import { appendFileSync, mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import { z } from "zod";
 import { SkillgradError } from "../errors.js";
+import { appendJsonLineSync } from "../util/fs.js";
 import { roundUsd } from "./prices.js";
 
 const savedTokensSchema = z.object({
@@ -38,6 +37,8 @@ export const ledgerEntrySchema = z.object({
   savedTokens: savedTokensSchema.optional(),
   savedCostUsd: z.number().nullable().optional(),
   error: z.string().optional(),
+  /** The tools the answer called (an agent's turn), by name, in order. */
+  toolCalls: z.array(z.string()).optional(),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
@@ -170,14 +171,9 @@ function parseLine(line: string): LedgerEntry | undefined {
 
 /** Appends entries as they happen; synchronous so a crash never loses a call that was paid for. */
 export class LedgerWriter {
-  private ready = false;
   constructor(readonly path: string) {}
 
   append(entry: LedgerEntry): void {
-    if (!this.ready) {
-      mkdirSync(dirname(this.path), { recursive: true });
-      this.ready = true;
-    }
-    appendFileSync(this.path, `${JSON.stringify(entry)}\n`);
+    appendJsonLineSync(this.path, entry);
   }
 }

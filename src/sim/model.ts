@@ -10,7 +10,8 @@ import { fileToolsHarness, fileToolsStep } from "./agent/file-tools.js";
 import { offeredTools, readTranscript } from "./agent/transcript.js";
 import { readConversation } from "./conversation.js";
 import { simExecutorStep } from "./executor.js";
-import { simRoleReply } from "./roles.js";
+import { simMoreRolesReply } from "./more-roles.js";
+import { simRoleStep } from "./roles.js";
 
 export interface SimModelOptions {
   /** Probability (0–1) that a simulated decision goes the other way; seeded, so runs repeat. */
@@ -85,10 +86,26 @@ export function createSimModel(options: SimModelOptions = {}): LanguageModelV3 {
         // an external agent's harness with file tools (Claude Code), recognised by its tools' schemas
         content = fileToolsStep(readTranscript(call.prompt), fileTools, settings);
       } else {
-        const reply = simRoleReply(conversation.system, conversation.userMessages, { noise, seed });
-        content = [
-          { type: "text", text: reply ?? "The sim model only simulates the roles it was built for." },
-        ];
+        const step = simRoleStep(conversation, { noise, seed });
+        const text = step ? undefined : simMoreRolesReply(conversation.system, conversation.userMessages);
+        content =
+          step && "tool" in step
+            ? [
+                {
+                  type: "tool-call",
+                  toolCallId: `sim-call-${conversation.calls.length + 1}`,
+                  toolName: step.tool,
+                  input: JSON.stringify(step.input),
+                },
+              ]
+            : [
+                {
+                  type: "text",
+                  text:
+                    (step && "text" in step ? step.text : text) ??
+                    "The sim model only simulates the roles it was built for.",
+                },
+              ];
       }
       const outputChars = JSON.stringify(content).length;
       return {

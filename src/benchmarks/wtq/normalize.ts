@@ -1,6 +1,5 @@
-import { pyCollapseSpaces, pyLower, pyStrip } from "./python2.js";
+import { isAscii, pyCollapseSpaces, pyLower, pyStrip } from "./python2.js";
 
-const ASCII_ONLY = /^[\x20-\x7e]*$/;
 const COMBINING_MARK = /\p{Mn}/gu;
 const SINGLE_QUOTES = /[\u2018\u2019\u00b4`]/g;
 const DOUBLE_QUOTES = /[\u201c\u201d]/g;
@@ -19,9 +18,14 @@ const REMOVABLE_END = /[\]\u2022\u2666\u2020\u2021*#+)"]$/;
  * one final "." dropped, whitespace collapsed, lowercased and stripped (Python 2 semantics).
  */
 export function normalizeWtq(text: string): string {
-  // ASCII text is its own NFKD form and has no combining marks.
-  let x = ASCII_ONLY.test(text) ? text : text.normalize("NFKD").replace(COMBINING_MARK, "");
-  x = x.replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, "-");
+  let x: string;
+  if (isAscii(text)) {
+    // ASCII text is its own NFKD form, has no combining marks, and of the quotes and dashes only "`".
+    x = text.includes("`") ? text.replaceAll("`", "'") : text;
+  } else {
+    x = text.normalize("NFKD").replace(COMBINING_MARK, "");
+    x = x.replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, "-");
+  }
   x = pyStrip(x);
   while (REMOVABLE_END.test(x)) {
     const before = x;

@@ -21,8 +21,19 @@ export function pyCollapseSpaces(text: string): string {
   return text.replace(SPACE_RUN, " ");
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII includes the control characters
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+function hasInfoSeparator(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x1c && code <= 0x1f) return true;
+  }
+  return false;
+}
+
+/** Every code unit below 0x80 (a loop: cheaper than a regular expression on short, cold text). */
+export function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
 const lowerCache = new Map<string, string>();
 
 /** One code point lowered the way Python 2 does it: a simple 1:1 mapping, no context (no final sigma). */
@@ -44,7 +55,7 @@ function lowerCodePoint(ch: string): string {
 
 /** Python 2 `unicode.lower()`. */
 export function pyLower(text: string): string {
-  if (ASCII_ONLY.test(text)) return text.toLowerCase();
+  if (isAscii(text)) return text.toLowerCase();
   let out = "";
   for (const ch of text) out += lowerCodePoint(ch);
   return out;
@@ -80,8 +91,10 @@ function decimalValue(cp: number): number {
  * anything else makes the conversion fail (undefined).
  */
 function encodeDecimal(text: string): string | undefined {
-  if (ASCII_ONLY.test(text))
-    return text.includes("\0") ? undefined : text.replace(ASCII_INFO_SEPARATORS, " ");
+  if (isAscii(text)) {
+    if (text.includes("\0")) return undefined;
+    return hasInfoSeparator(text) ? text.replace(ASCII_INFO_SEPARATORS, " ") : text;
+  }
   let out = "";
   for (const ch of text) {
     const cp = ch.codePointAt(0) ?? 0;
@@ -106,7 +119,10 @@ const C_INT = /^[ \t\n\v\f\r]*([+-]?)[ \t\n\v\f\r]*([0-9]+)[ \t\n\v\f\r]*$/;
  */
 export function pyInt(text: string): number | undefined {
   const ascii = encodeDecimal(text);
-  if (ascii === undefined) return undefined;
+  return ascii === undefined ? undefined : intOfAscii(ascii);
+}
+
+function intOfAscii(ascii: string): number | undefined {
   const match = C_INT.exec(ascii);
   if (!match) return undefined;
   const [, sign = "", digits = ""] = match;
@@ -123,7 +139,25 @@ const PY_ISSPACE_EDGES = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
  */
 export function pyFiniteFloat(text: string): number | undefined {
   const ascii = encodeDecimal(text);
-  if (ascii === undefined) return undefined;
+  return ascii === undefined ? undefined : finiteFloatOfAscii(ascii);
+}
+
+/** `int(text)`, else a finite `float(text)` (the evaluator's number test), encoding the text once. */
+export function pyIntOrFiniteFloat(text: string): number | undefined {
+  const ascii = encodeDecimal(text);
+  if (ascii === undefined || !hasAsciiDigit(ascii)) return undefined; // both need a digit
+  return intOfAscii(ascii) ?? finiteFloatOfAscii(ascii);
+}
+
+function hasAsciiDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x30 && code <= 0x39) return true;
+  }
+  return false;
+}
+
+function finiteFloatOfAscii(ascii: string): number | undefined {
   const body = ascii.replace(PY_ISSPACE_EDGES, "");
   if (!C_FLOAT.test(body)) return undefined;
   const value = Number(body);

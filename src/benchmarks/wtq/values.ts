@@ -1,5 +1,5 @@
 import { normalizeWtq } from "./normalize.js";
-import { pyFiniteFloat, pyInt, pyLower } from "./python2.js";
+import { pyInt, pyIntOrFiniteFloat, pyLower } from "./python2.js";
 
 /** A value as the official evaluator sees it. -1 in a date part means "xx" (unknown). */
 export type WtqValue =
@@ -11,11 +11,12 @@ const TOLERANCE = 1e-6;
 
 /** Python 2 `int(x)` or else a finite `float(x)`. */
 export function parseWtqNumber(text: string): number | undefined {
-  return pyInt(text) ?? pyFiniteFloat(text);
+  return pyIntOrFiniteFloat(text);
 }
 
 /** `yyyy-mm-dd` where any part may be `xx` (the year also `xxxx`); parts are Python ints, not range-checked beyond 1–12 / 1–31. */
 export function parseWtqDate(text: string): [number, number, number] | undefined {
+  if (!text.includes("-")) return undefined; // lowering never makes a "-", so no three parts
   const parts = pyLower(text).split("-");
   if (parts.length !== 3) return undefined;
   const [y = "", m = "", d = ""] = parts;
