@@ -28,6 +28,8 @@ export interface RunOptions {
   cacheDir?: string;
   json: boolean;
   quiet: boolean;
+  /** Redis URL: rollouts go to queue workers (skillgrad worker) instead of running here. */
+  queue?: string;
 }
 
 export function addRunOptions(command: Command): Command {
@@ -62,6 +64,10 @@ export function addRunOptions(command: Command): Command {
     .option("--task-timeout <s>", "seconds one task run may take in all", positiveNumber, 900)
     .option("--no-cache", "call the model even when an identical call was answered before")
     .option("--cache-dir <dir>", "response cache folder (default: <runs-dir>/.cache)")
+    .option(
+      "--queue <url>",
+      "run the rollouts on queue workers (skillgrad worker) through Redis: redis://[user:password@]host[:port][/db], or rediss:// for TLS",
+    )
     .option("--json", "print only the summary object (JSON) on stdout")
     .option("--quiet", "print no progress");
 }

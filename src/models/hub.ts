@@ -61,6 +61,8 @@ export interface ModelHubOptions {
    */
   concurrency?: Record<string, number> | number;
   budget?: Budget;
+  /** A budget shared with other processes (queue workers): asked before, and told after, every paid call. */
+  sharedBudget?: SharedBudget;
   /** Builds the bare model for a spec; defaults to createProviderModel. Tests inject mocks here. */
   createModel?: (spec: ModelSpec, env: Env) => LanguageModelV3;
   /** For tests: how to wait between retries. */
@@ -68,6 +70,17 @@ export interface ModelHubOptions {
 }
 
 export type CallListener = (entry: LedgerEntry) => void;
+
+/**
+ * The dollars and calls of one run counted across processes (src/queue keeps them in Redis), so
+ * `--max-cost` and `--max-calls` hold across every worker.
+ * Contract: `reserve` resolves before a paid call may start, or rejects with a BudgetExceededError
+ * when the run's budget is spent; `spent` is told each paid call this hub made (cache hits are free).
+ */
+export interface SharedBudget {
+  reserve(): Promise<void>;
+  spent(entry: LedgerEntry): void;
+}
 
 interface Endpoint {
   spec: ModelSpec;
@@ -270,6 +283,14 @@ export class ModelHub {
         costUsd: this.runningTotals.total.knownCostUsd,
       });
       this.callsStarted += 1;
+      if (this.options.sharedBudget) {
+        try {
+          await this.options.sharedBudget.reserve();
+        } catch (error) {
+          this.callsStarted -= 1;
+          throw error;
+        }
+      }
       const start = Date.now();
       const state = { retries: 0 };
       const target = {
@@ -304,7 +325,7 @@ export class ModelHub {
         });
       }
       const tokens = tokenCounts(result.usage);
-      this.record({
+      const entry: LedgerEntry = {
         ...base(role, endpoint, start, label),
         inputTokens: tokens.inputTokens,
         cachedInputTokens: tokens.cachedInputTokens,
@@ -313,7 +334,9 @@ export class ModelHub {
         reasoningTokens: tokens.reasoningTokens,
         costUsd: costOf(tokens, endpoint.price),
         retries: state.retries,
-      });
+      };
+      this.record(entry);
+      this.options.sharedBudget?.spent(entry);
       return result;
     });
   }
@@ -324,6 +347,18 @@ export class ModelHub {
    */
   setStage(stage: string | undefined): void {
     this.stage = stage;
+  }
+
+  /**
+   * Calls made on this run's behalf in another process (a queue worker's rollout): counted in the
+   * totals and budgets, tagged with the current stage and written to the ledger like this hub's own.
+   * They were told to the shared budget where they were made, so not again here.
+   */
+  recordElsewhere(entries: readonly LedgerEntry[]): void {
+    for (const entry of entries) {
+      if (!entry.cacheHit) this.callsStarted += 1;
+      this.record({ ...entry });
+    }
   }
 
   private record(entry: LedgerEntry): void {

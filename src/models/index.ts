@@ -7,6 +7,7 @@ export {
   HUB_DEFAULTS,
   ModelHub,
   type ModelHubOptions,
+  type SharedBudget,
   tokenCounts,
 } from "./hub.js";
 export {

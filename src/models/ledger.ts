@@ -38,6 +38,8 @@ export const ledgerEntrySchema = z.object({
   savedTokens: savedTokensSchema.optional(),
   savedCostUsd: z.number().nullable().optional(),
   error: z.string().optional(),
+  /** A call a queue worker made for one rollout: its key (run/version/task/repeat), attempt and worker. */
+  rollout: z.object({ key: z.string(), attempt: z.string(), worker: z.string() }).optional(),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 

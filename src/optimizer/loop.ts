@@ -1,6 +1,7 @@
 import { cp, mkdir, readFile, rename, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { TaskResult } from "../eval/evaluate.js";
+import type { RolloutRunner } from "../eval/rollout.js";
 import type { Trajectory } from "../executor/trajectory.js";
 import type { Executor, ExecutorChoice } from "../executor/types.js";
 import type { Grader } from "../graders/index.js";
@@ -71,6 +72,8 @@ export interface OptimizeInput {
   executorModel: string;
   /** The agent made from settings.executor (default: the built-in agent on the hub's executor model). */
   executor?: Executor;
+  /** Where rollouts run (default: here, with `executor`; a queue sends them to workers). */
+  rollouts?: RolloutRunner;
   folder: RunFolder;
   grader?: (task: Task) => Grader;
   /** Awaited after every iteration (e.g. to refresh the report). */
