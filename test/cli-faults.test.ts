@@ -356,3 +356,136 @@ describe("clear errors instead of crashes", () => {
     },
   );
 });
+
+describe("quotas and budgets on eval", () => {
+  let server: Awaited<ReturnType<typeof startFakeOpenAI>> | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it("eval --max-calls stops cleanly, reporting the runs not made", async () => {
+    const dir = await tempDir();
+    const result = await runCli([
+      "eval",
+      "--skill",
+      seedSkill,
+      "--tasks",
+      worldTasks,
+      "--model",
+      "sim",
+      "--runs-dir",
+      dir,
+      "--no-cache",
+      "--concurrency",
+      "1",
+      "--max-calls",
+      "7",
+      "--json",
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ status: "stopped" });
+    expect(summary.stopReason).toContain("at most 7");
+    expect(summary.calls).toBeLessThanOrEqual(7);
+    expect(summary.runs).toBeGreaterThan(0);
+    expect(summary.runs + summary.notRun).toBe(60);
+    const text = await runCli([
+      "eval",
+      "--skill",
+      seedSkill,
+      "--tasks",
+      worldTasks,
+      "--model",
+      "sim",
+      "--runs-dir",
+      dir,
+      "--no-cache",
+      "--max-calls",
+      "3",
+      "--quiet",
+    ]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^stopped {5}budget reached: .* task run\(s\) not made/);
+  });
+
+  it("eval --max-cost stops before the call that would go over the dollars", async () => {
+    server = await startFakeOpenAI(() => ({ toolCall: { name: "finish", arguments: { answer: "4" } } }));
+    const dir = await tempDir();
+    const model = `openai-compatible:${server.url}#m`;
+    // the fake server reports 100 input and 10 output tokens per call: $0.10 a call at these prices
+    const config = join(dir, "config.json");
+    await writeFile(
+      config,
+      JSON.stringify({ prices: { [model]: { input: 900, cachedInput: 0, output: 1000 } } }),
+    );
+    const tasks = await writeTasks(
+      dir,
+      [1, 2, 3, 4].map((n) => ({ id: `t${n}`, prompt: `what is ${n}+0?`, expected: String(n) })),
+    );
+    const result = await runCli([
+      "eval",
+      "--no-skill",
+      "--tasks",
+      tasks,
+      "--model",
+      model,
+      "--config",
+      config,
+      "--runs-dir",
+      join(dir, "runs"),
+      "--concurrency",
+      "1",
+      "--max-cost",
+      "0.15",
+      "--json",
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ status: "stopped", runs: 2, notRun: 2, calls: 2 });
+    expect(server.requests()).toBe(2);
+  });
+
+  it("--rpm/--tpm and rateLimits in the config reach the run's config (kept for a resume)", async () => {
+    const dir = await tempDir();
+    const config = join(dir, "config.json");
+    await writeFile(config, JSON.stringify({ rateLimits: { openai: { rpm: 500, tpm: 200000 } } }));
+    const result = await runCli([
+      "optimize",
+      "--bench",
+      "sim",
+      "--model",
+      "sim",
+      "--iterations",
+      "1",
+      "--config",
+      config,
+      "--rpm",
+      "100000",
+      "--runs-dir",
+      join(dir, "runs"),
+      "--json",
+      "--quiet",
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const saved = JSON.parse(await readFile(join(JSON.parse(result.stdout).runDir, "config.json"), "utf8"));
+    expect(saved.configFile.rateLimits).toEqual({
+      openai: { rpm: 100000, tpm: 200000 },
+      default: { rpm: 100000 },
+    });
+    await writeFile(config, JSON.stringify({ rateLimits: { openai: { rpm: 0 } } }));
+    const bad = await runCli([
+      "eval",
+      "--bench",
+      "sim",
+      "--model",
+      "sim",
+      "--config",
+      config,
+      "--runs-dir",
+      dir,
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("rateLimits.openai.rpm");
+  });
+});

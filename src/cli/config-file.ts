@@ -18,6 +18,18 @@ export const configFileSchema = z
     retryBaseDelayMs: z.number().min(0).optional(),
     /** Seconds one model call may take before it is retried. */
     callTimeoutSec: z.number().positive().optional(),
+    /** Requests and tokens per minute, by endpoint, provider or "default": calls wait to stay under. */
+    rateLimits: z
+      .record(
+        z.string(),
+        z
+          .object({
+            rpm: z.number().int().positive().optional(),
+            tpm: z.number().int().positive().optional(),
+          })
+          .strict(),
+      )
+      .optional(),
     /** The agent that runs tasks (--executor), and its program (--executor-bin). */
     executor: z
       .string()
@@ -52,7 +64,7 @@ export function readConfigFile(path: string | undefined): ConfigFile {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new SkillgradError(
-      `config file ${path}: ${issue?.path.join(".") || "top level"}: ${issue?.message}; allowed keys: models, prices, concurrency, maxRetries, retryBaseDelayMs, callTimeoutSec, executor, executorBin`,
+      `config file ${path}: ${issue?.path.join(".") || "top level"}: ${issue?.message}; allowed keys: models, prices, concurrency, maxRetries, retryBaseDelayMs, callTimeoutSec, rateLimits, executor, executorBin`,
     );
   }
   return parsed.data;
@@ -66,5 +78,22 @@ export function hubSettings(config: ConfigFile) {
     maxRetries: config.maxRetries,
     retryBaseDelayMs: config.retryBaseDelayMs,
     timeoutMs: config.callTimeoutSec === undefined ? undefined : config.callTimeoutSec * 1000,
+    rateLimits: config.rateLimits,
   };
+}
+
+/**
+ * The config with `--rpm` / `--tpm` applied: a flag sets that limit for every provider (over the
+ * config file's entries), so the run keeps it when it is resumed.
+ */
+export function withRateFlags(config: ConfigFile, flags: { rpm?: number; tpm?: number }): ConfigFile {
+  const given = {
+    ...(flags.rpm !== undefined ? { rpm: flags.rpm } : {}),
+    ...(flags.tpm !== undefined ? { tpm: flags.tpm } : {}),
+  };
+  if (Object.keys(given).length === 0) return config;
+  const entries = { ...config.rateLimits };
+  for (const key of Object.keys(entries)) entries[key] = { ...entries[key], ...given };
+  entries.default = { ...entries.default, ...given };
+  return { ...config, rateLimits: entries };
 }

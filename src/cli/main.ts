@@ -2,6 +2,7 @@
 import { Command, CommanderError, Help } from "commander";
 import { errorMessage, SkillgradError, storageError } from "../errors.js";
 import { removePendingTempFilesSync } from "../util/fs.js";
+import { maskText } from "../util/secrets.js";
 import { VERSION } from "../version.js";
 import { commands } from "./commands/index.js";
 import { interruptMessage } from "./interrupt.js";
@@ -80,6 +81,16 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
+ * What the CLI prints is masked like every record it writes (src/util/secrets.ts): a summary
+ * names the model (its URL may hold credentials) and an error may quote what a server echoed back.
+ */
+function maskPrinted(stream: NodeJS.WriteStream): void {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === "string" ? maskText(chunk) : chunk, ...rest)) as typeof stream.write;
+}
+
+/**
  * Process-level behaviour of the command-line tool: output piped into a reader that stops early
  * (`skillgrad … --help | head -1`) ends quietly, and Ctrl-C says how to go on.
  */
@@ -100,6 +111,8 @@ function installProcessHandlers(): void {
   });
 }
 
+maskPrinted(process.stdout);
+maskPrinted(process.stderr);
 installProcessHandlers();
 const code = await main(process.argv);
 process.exitCode = code;

@@ -28,6 +28,8 @@ export interface RunOptions {
   cacheDir?: string;
   json: boolean;
   quiet: boolean;
+  rpm?: number;
+  tpm?: number;
   /** Redis URL: rollouts go to queue workers (skillgrad worker) instead of running here. */
   queue?: string;
 }
@@ -64,6 +66,16 @@ export function addRunOptions(command: Command): Command {
     .option("--task-timeout <s>", "seconds one task run may take in all", positiveNumber, 900)
     .option("--no-cache", "call the model even when an identical call was answered before")
     .option("--cache-dir <dir>", "response cache folder (default: <runs-dir>/.cache)")
+    .option(
+      "--rpm <n>",
+      "requests per minute per provider: calls wait to stay under your quota (rateLimits in the config sets it per provider)",
+      positiveInt,
+    )
+    .option(
+      "--tpm <n>",
+      "tokens per minute per provider (estimated before a call, corrected after)",
+      positiveInt,
+    )
     .option(
       "--queue <url>",
       "run the rollouts on queue workers (skillgrad worker) through Redis: redis://[user:password@]host[:port][/db], or rediss:// for TLS",

@@ -1,5 +1,5 @@
 import { mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import pLimit from "p-limit";
 import { errorMessage } from "../errors.js";
 import { builtinExecutor } from "../executor/builtin/index.js";
@@ -27,6 +27,8 @@ export interface TaskResult {
   error?: string;
   /** Trajectory file, relative to the run folder. */
   trajectory: string;
+  /** The workspace the agent left, relative to the run folder, when workspaces are kept. */
+  workspace?: string;
   usage: TokenUsage;
   /** Dollars the run spent (null: a price is unknown; absent in older runs). */
   costUsd?: number | null;
@@ -161,6 +163,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       answer: run.answer,
       ...(run.error ? { error: run.error } : {}),
       trajectory: join(options.subdir ?? "", "trajectories", trajectoryFile),
+      ...(options.keepWorkspaces ? { workspace: relative(folder.dir, run.workspace) } : {}),
       usage: run.trajectory.usage,
       ...(run.trajectory.costUsd !== undefined ? { costUsd: run.trajectory.costUsd } : {}),
       files: run.files,

@@ -19,6 +19,13 @@ import {
   type ProviderRecord,
   providerFor,
 } from "./providers/index.js";
+import {
+  estimateTokens,
+  type RateClock,
+  type RateLimit,
+  RateLimiter,
+  type RateTicket,
+} from "./rate-limit.js";
 import { callWithRetries, type RetryDeps, type RetryPolicy } from "./retry.js";
 import { MODEL_ROLES, type ModelRole } from "./roles.js";
 import { type ModelSpec, parseModelSpec } from "./spec.js";
@@ -67,6 +74,15 @@ export interface ModelHubOptions {
   createModel?: (spec: ModelSpec, env: Env) => LanguageModelV3;
   /** For tests: how to wait between retries. */
   retryDeps?: RetryDeps;
+  /**
+   * Requests and tokens per minute per endpoint, so runs stay under the user's quota by waiting.
+   * Looked up like `concurrency`: by endpoint ("openai@https://api.openai.com/v1"), then provider,
+   * then "default". No entry: no limit.
+   */
+  rateLimits?: Record<string, RateLimit>;
+  /** For tests: the rate limiter's clock and window. */
+  rateClock?: RateClock;
+  rateWindowMs?: number;
 }
 
 export type CallListener = (entry: LedgerEntry) => void;
@@ -87,6 +103,7 @@ interface Endpoint {
   identity: ModelIdentity;
   price: Price | null;
   limit: LimitFunction;
+  rate?: RateLimiter;
   keyVariable?: string;
 }
 
@@ -101,6 +118,7 @@ export class ModelHub {
   private readonly ledger?: LedgerWriter;
   private readonly policy: RetryPolicy;
   private readonly limiters = new Map<string, LimitFunction>();
+  private readonly rateLimiters = new Map<string, RateLimiter | undefined>();
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly models = new Map<ModelRole, LanguageModelV3>();
   private readonly listeners = new Set<CallListener>();
@@ -184,11 +202,18 @@ export class ModelHub {
       limit = pLimit(this.concurrencyFor(limiterKey, spec.provider, record.concurrency));
       this.limiters.set(limiterKey, limit);
     }
+    if (!this.rateLimiters.has(limiterKey)) {
+      const all = this.options.rateLimits ?? {};
+      const quota = all[limiterKey] ?? all[spec.provider] ?? all.default;
+      const options = { clock: this.options.rateClock, windowMs: this.options.rateWindowMs };
+      this.rateLimiters.set(limiterKey, quota ? new RateLimiter(quota, options) : undefined);
+    }
     const endpoint: Endpoint = {
       spec,
       identity: { provider: spec.provider, modelId: spec.modelId, baseURL },
       price: priceFor(spec, this.options.prices),
       limit,
+      rate: this.rateLimiters.get(limiterKey),
       keyVariable: record.key?.variable,
     };
     this.endpoints.set(spec.raw, endpoint);
@@ -233,7 +258,7 @@ export class ModelHub {
       if (hit) {
         const tokens = tokenCounts(hit.usage);
         this.record({
-          ...base(role, endpoint, readStart, label),
+          ...base(role, endpoint, readStart, label, key),
           cacheHit: true,
           costUsd: 0,
           savedTokens: {
@@ -243,6 +268,7 @@ export class ModelHub {
             reasoning: tokens.reasoningTokens,
           },
           savedCostUsd: costOf(tokens, endpoint.price),
+          ...toolCallsOf(hit),
         });
         return hit;
       }
@@ -299,45 +325,110 @@ export class ModelHub {
         keyVariable: endpoint.keyVariable,
       };
       let result: LanguageModelV3GenerateResult;
+      const rate = endpoint.rate;
+      let ticket: RateTicket | undefined;
       try {
         const sent = withoutSalt(params);
+        const estimate = rate ? estimateTokens(sent) : 0;
         result = await callWithRetries(
           (signal) => model.doGenerate({ ...sent, abortSignal: signal }),
           target,
           this.policy,
           state,
           params.abortSignal,
-          this.options.retryDeps,
+          {
+            ...this.options.retryDeps,
+            // every attempt counts against the quota; a failed one keeps its estimate
+            ...(rate
+              ? {
+                  beforeAttempt: async () => {
+                    ticket = await rate.acquire(estimate);
+                  },
+                }
+              : {}),
+          },
         );
       } catch (error) {
         this.record({
-          ...base(role, endpoint, start, label),
+          ...base(role, endpoint, start, label, key),
           retries: state.retries,
           error: errorMessage(error),
         });
         throw error;
       }
-      // Cache first, then the ledger: a run killed in between repeats no call that the ledger shows done.
+      const tokens = tokenCounts(result.usage);
+      ticket?.settle(tokens.inputTokens + tokens.outputTokens);
+      const recordPaid = () => {
+        const entry: LedgerEntry = {
+          ...base(role, endpoint, start, label, key),
+          inputTokens: tokens.inputTokens,
+          cachedInputTokens: tokens.cachedInputTokens,
+          cacheWriteTokens: tokens.cacheWriteTokens,
+          outputTokens: tokens.outputTokens,
+          reasoningTokens: tokens.reasoningTokens,
+          costUsd: costOf(tokens, endpoint.price),
+          retries: state.retries,
+          ...toolCallsOf(result),
+        };
+        this.record(entry);
+        this.options.sharedBudget?.spent(entry);
+      };
+      // Cache first, then the ledger, in one synchronous step after the cache file is in place: a run
+      // killed around it repeats no call (the answer is kept), and its ledger line is all but never lost.
       // An answer the model itself flagged as an error is not worth replaying.
       if (this.cache && key && result.finishReason.unified !== "error") {
-        await this.cache.put(key, endpoint.spec.raw, result).catch((error: unknown) => {
+        await this.cache.put(key, endpoint.spec.raw, result, recordPaid).catch((error: unknown) => {
           throw storageError(error) ?? error;
         });
-      }
-      const tokens = tokenCounts(result.usage);
-      const entry: LedgerEntry = {
-        ...base(role, endpoint, start, label),
-        inputTokens: tokens.inputTokens,
-        cachedInputTokens: tokens.cachedInputTokens,
-        cacheWriteTokens: tokens.cacheWriteTokens,
-        outputTokens: tokens.outputTokens,
-        reasoningTokens: tokens.reasoningTokens,
-        costUsd: costOf(tokens, endpoint.price),
-        retries: state.retries,
-      };
-      this.record(entry);
-      this.options.sharedBudget?.spent(entry);
+      } else recordPaid();
       return result;
+    });
+  }
+
+  /**
+   * Records the work of an agent that called its provider itself (an external executor with its own
+   * key: the hub never saw those calls), so totals, the ledger and budgets count it. One entry per
+   * agent run; `calls` of them count toward a call budget.
+   */
+  recordExternal(
+    role: ModelRole,
+    usage: {
+      model: string;
+      label: string;
+      calls: number;
+      inputTokens: number;
+      cachedInputTokens: number;
+      cacheWriteTokens?: number;
+      outputTokens: number;
+      reasoningTokens?: number;
+      /** null when the price is unknown. */
+      costUsd: number | null;
+      ms: number;
+    },
+  ): void {
+    this.callsStarted += usage.calls;
+    this.record({
+      ts: new Date(Date.now() - usage.ms).toISOString(),
+      role,
+      label: usage.label,
+      model: usage.model,
+      inputTokens: usage.inputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+      outputTokens: usage.outputTokens,
+      reasoningTokens: usage.reasoningTokens ?? 0,
+      costUsd: usage.costUsd,
+      ms: usage.ms,
+      retries: 0,
+      cacheHit: false,
+    });
+  }
+
+  /** Throws BudgetExceededError when the budget is spent: checked before work the hub cannot see. */
+  checkBudget(): void {
+    checkBudget(this.options.budget, {
+      started: this.callsStarted,
+      costUsd: this.runningTotals.total.knownCostUsd,
     });
   }
 
@@ -410,10 +501,17 @@ function takeCallLabel(params: LanguageModelV3CallOptions): {
   return { label, rest };
 }
 
+/** The tools an answer called, for its ledger line (nothing when it called none). */
+function toolCallsOf(result: LanguageModelV3GenerateResult): { toolCalls?: string[] } {
+  const names = result.content.flatMap((part) => (part.type === "tool-call" ? [part.toolName] : []));
+  return names.length > 0 ? { toolCalls: names } : {};
+}
+
 /** A ledger entry with nothing spent yet; `ms` runs from `start` to now. */
-function base(role: ModelRole, endpoint: Endpoint, start: number, label?: string): LedgerEntry {
+function base(role: ModelRole, endpoint: Endpoint, start: number, label?: string, key?: string): LedgerEntry {
   return {
     ...(label === undefined ? {} : { label }),
+    ...(key === undefined ? {} : { request: key.slice(0, 16) }),
     ts: new Date(start).toISOString(),
     role,
     model: endpoint.spec.raw,

@@ -1,8 +1,7 @@
-import { appendFileSync, mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import { z } from "zod";
 import { SkillgradError } from "../errors.js";
+import { appendJsonLineSync } from "../util/fs.js";
 import { roundUsd } from "./prices.js";
 
 const savedTokensSchema = z.object({
@@ -24,6 +23,8 @@ export const ledgerEntrySchema = z.object({
   stage: z.string().optional(),
   /** A caller's name for the call (serve: the HTTP request id). */
   label: z.string().optional(),
+  /** The request's content address (the start of its cache key): an identical request has the same one. */
+  request: z.string().optional(),
   model: z.string(),
   inputTokens: z.number(),
   cachedInputTokens: z.number(),
@@ -40,6 +41,8 @@ export const ledgerEntrySchema = z.object({
   error: z.string().optional(),
   /** A call a queue worker made for one rollout: its key (run/version/task/repeat), attempt and worker. */
   rollout: z.object({ key: z.string(), attempt: z.string(), worker: z.string() }).optional(),
+  /** The tools the answer called (an agent's turn), by name, in order. */
+  toolCalls: z.array(z.string()).optional(),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
@@ -172,14 +175,9 @@ function parseLine(line: string): LedgerEntry | undefined {
 
 /** Appends entries as they happen; synchronous so a crash never loses a call that was paid for. */
 export class LedgerWriter {
-  private ready = false;
   constructor(readonly path: string) {}
 
   append(entry: LedgerEntry): void {
-    if (!this.ready) {
-      mkdirSync(dirname(this.path), { recursive: true });
-      this.ready = true;
-    }
-    appendFileSync(this.path, `${JSON.stringify(entry)}\n`);
+    appendJsonLineSync(this.path, entry);
   }
 }

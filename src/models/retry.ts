@@ -1,6 +1,6 @@
 import { APICallError } from "@ai-sdk/provider";
 import { errorMessage, SkillgradError } from "../errors.js";
-import { maskSecrets } from "./secrets.js";
+import { maskSecrets } from "../util/secrets.js";
 
 export interface RetryPolicy {
   /** Retries after the first attempt (attempts = maxRetries + 1). */
@@ -41,6 +41,8 @@ export interface CallTarget {
 export interface RetryDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
+  /** Awaited before each attempt, outside its timeout (the hub waits for the rate limit here). */
+  beforeAttempt?: () => Promise<void>;
 }
 
 /** Timeout of one attempt (not the caller's own abort). */
@@ -67,6 +69,10 @@ export async function callWithRetries<T>(
   const random = deps.random ?? Math.random;
   for (let attemptNo = 0; ; attemptNo++) {
     callerSignal?.throwIfAborted();
+    if (deps.beforeAttempt) {
+      await deps.beforeAttempt();
+      callerSignal?.throwIfAborted();
+    }
     const timeout = AbortSignal.timeout(policy.timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
     let failure: unknown;

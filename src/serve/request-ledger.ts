@@ -1,8 +1,9 @@
-import { appendFileSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { SkillgradError } from "../errors.js";
+import { appendJsonLineSync } from "../util/fs.js";
 
 /**
  * One line of serve's ledger: one HTTP request, what it asked for, what happened to it (status,
@@ -46,7 +47,7 @@ export class ServeLedger {
   }
 
   append(line: ServeLedgerLine): void {
-    appendFileSync(this.path, `${JSON.stringify(line)}\n`);
+    appendJsonLineSync(this.path, line);
   }
 }
 

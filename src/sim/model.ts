@@ -6,9 +6,12 @@ import type {
 } from "@ai-sdk/provider";
 import { SkillgradError } from "../errors.js";
 import { EXECUTOR_ROLE_LINE } from "../executor/builtin/protocol.js";
+import { fileToolsHarness, fileToolsStep } from "./agent/file-tools.js";
+import { offeredTools, readTranscript } from "./agent/transcript.js";
 import { readConversation } from "./conversation.js";
 import { simExecutorStep } from "./executor.js";
-import { simRoleReply } from "./roles.js";
+import { simMoreRolesReply } from "./more-roles.js";
+import { simRoleStep } from "./roles.js";
 
 export interface SimModelOptions {
   /** Probability (0–1) that a simulated decision goes the other way; seeded, so runs repeat. */
@@ -67,8 +70,10 @@ export function createSimModel(options: SimModelOptions = {}): LanguageModelV3 {
       const conversation = readConversation(call.prompt);
       const promptChars = JSON.stringify(call.prompt).length;
       let content: LanguageModelV3Content[];
+      const settings = { noise, seed, callSeed: call.seed ?? 0 };
+      const fileTools = fileToolsHarness(offeredTools(call));
       if (conversation.system.startsWith(EXECUTOR_ROLE_LINE)) {
-        const action = simExecutorStep(conversation, { noise, seed, callSeed: call.seed ?? 0 });
+        const action = simExecutorStep(conversation, settings);
         content = [
           {
             type: "tool-call",
@@ -77,11 +82,30 @@ export function createSimModel(options: SimModelOptions = {}): LanguageModelV3 {
             input: JSON.stringify(action.input),
           },
         ];
+      } else if (fileTools) {
+        // an external agent's harness with file tools (Claude Code), recognised by its tools' schemas
+        content = fileToolsStep(readTranscript(call.prompt), fileTools, settings);
       } else {
-        const reply = simRoleReply(conversation.system, conversation.userMessages, { noise, seed });
-        content = [
-          { type: "text", text: reply ?? "The sim model only simulates the roles it was built for." },
-        ];
+        const step = simRoleStep(conversation, { noise, seed });
+        const text = step ? undefined : simMoreRolesReply(conversation.system, conversation.userMessages);
+        content =
+          step && "tool" in step
+            ? [
+                {
+                  type: "tool-call",
+                  toolCallId: `sim-call-${conversation.calls.length + 1}`,
+                  toolName: step.tool,
+                  input: JSON.stringify(step.input),
+                },
+              ]
+            : [
+                {
+                  type: "text",
+                  text:
+                    (step && "text" in step ? step.text : text) ??
+                    "The sim model only simulates the roles it was built for.",
+                },
+              ];
       }
       const outputChars = JSON.stringify(content).length;
       return {

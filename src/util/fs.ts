@@ -1,22 +1,29 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { appendFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { errorMessage, SkillgradError } from "../errors.js";
+import { maskText } from "./secrets.js";
+
+/*
+ * The record writers. Everything skillgrad writes into a run folder (config, state, ledger, events,
+ * results, trajectories, summary, report) and the response cache goes through one of these, and
+ * each masks secrets in the text it writes (see src/util/secrets.ts): this is the one place.
+ */
 
 /** Temp files being written right now: removed on failure, and by an interrupt before the process exits. */
 const pendingTemps = new Set<string>();
 
 /**
- * Writes a file so readers never see half of it: a temp file beside it, then a rename. On failure
- * (a full disk) the temp file is removed and the target is left as it was.
+ * Writes a file so readers never see half of it: a temp file beside it, then a rename. Text is
+ * masked. On failure (a full disk) the temp file is removed and the target is left as it was.
  */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   pendingTemps.add(temp);
   try {
-    await writeFile(temp, content);
+    await writeFile(temp, typeof content === "string" ? maskText(content) : content);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
@@ -32,14 +39,20 @@ export function removePendingTempFilesSync(): void {
   pendingTemps.clear();
 }
 
-export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  return writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+export function writeJsonAtomic(path: string, value: unknown, indent = 2): Promise<void> {
+  return writeFileAtomic(path, `${JSON.stringify(value, null, indent)}\n`);
 }
 
 /** Appends one JSON line; a line is one write, so a crash loses at most the line being written. */
 export async function appendJsonLine(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await appendFile(path, `${JSON.stringify(value)}\n`);
+  await appendFile(path, `${maskText(JSON.stringify(value))}\n`);
+}
+
+/** appendJsonLine, synchronously: for ledgers, where a crash must never lose a call that was paid for. */
+export function appendJsonLineSync(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  appendFileSync(path, `${maskText(JSON.stringify(value))}\n`);
 }
 
 /** Whether a path is an existing file (false for anything that cannot be looked at). */

@@ -14,7 +14,7 @@ import { loadTasks } from "../../tasks/load.js";
 import { selectSplit } from "../../tasks/split.js";
 import type { Task } from "../../tasks/types.js";
 import { writeJsonAtomic } from "../../util/fs.js";
-import { hubSettings, readConfigFile } from "../config-file.js";
+import { hubSettings, readConfigFile, withRateFlags } from "../config-file.js";
 import { setInterruptNote, shownPath } from "../interrupt.js";
 import { formatEvalSummary, isSimulated } from "../output.js";
 import { positiveInt, positiveNumber } from "../parse.js";
@@ -111,7 +111,7 @@ export function register(program: Command): void {
 }
 
 async function runEval(options: EvalOptions): Promise<EvalSummary> {
-  const config = readConfigFile(options.config);
+  const config = withRateFlags(readConfigFile(options.config), options);
   const choice = executorChoice(options, config);
   const roles = resolveRoleModels({
     // eval uses only the executor (and a judge); the other roles follow it so none is left unset

@@ -53,6 +53,14 @@ export const commands: readonly CommandEntry[] = [
     load: () => import("./eval.js"),
   },
   {
+    name: "compare",
+    summary:
+      "blind comparison of two skills, or two versions of a run: a judge model sees both outputs of each task " +
+      "in a seeded random order, never which skill made which; B's win rate with a 95% interval and the reasons",
+    usage: "[options]",
+    load: () => import("./compare.js"),
+  },
+  {
     name: "serve",
     summary:
       "serve a model behind the OpenAI (Chat Completions, Responses) and Anthropic (Messages) APIs, " +

@@ -12,19 +12,26 @@ import {
   maskSecrets,
   readLedger,
   resolveRoleModels,
+  restoreMaskedModels,
 } from "../../models/index.js";
 import type { OptimizeSummary } from "../../optimizer/finish.js";
-import type { Gate, OptimizeSettings, TaskSplit } from "../../optimizer/loop.js";
 import { DEFAULT_SETTINGS, runOptimize, splitTasks } from "../../optimizer/optimize.js";
+import type { Gate, OptimizeSettings, TaskSplit } from "../../optimizer/types.js";
 import { writeBack } from "../../optimizer/write-back.js";
 import { Progress } from "../../runs/progress.js";
 import { writeReport } from "../../runs/report/index.js";
 import { createRunFolder, type RunFolder, runFolderAt } from "../../runs/run-folder.js";
 import { loadTasks } from "../../tasks/load.js";
-import { loadSplit, makeSplit, parseSplitSpec, type SplitManifest } from "../../tasks/split.js";
+import {
+  incompleteTaskIds,
+  loadSplit,
+  makeSplit,
+  parseSplitSpec,
+  type SplitManifest,
+} from "../../tasks/split.js";
 import type { Task } from "../../tasks/types.js";
 import { readJsonFileSync, writeJsonAtomic } from "../../util/fs.js";
-import { type ConfigFile, hubSettings, readConfigFile } from "../config-file.js";
+import { type ConfigFile, hubSettings, readConfigFile, withRateFlags } from "../config-file.js";
 import { resumeCommand, setInterruptNote } from "../interrupt.js";
 import { formatOptimizeSummary, isSimulated } from "../output.js";
 import { oneOf, positiveInt, positiveNumber } from "../parse.js";
@@ -59,6 +66,10 @@ export interface OptimizeCliOptions extends RunOptions {
   seed: number;
   momentum: boolean;
   contrastive: boolean;
+  baseMaxTurns: number;
+  diagnoserTurns: number;
+  momentumTurns: number;
+  patcherTurns: number;
   maxCost?: number;
   maxCalls?: number;
   resume?: string;
@@ -90,7 +101,7 @@ export function addOptimizeOptions(command: Command): Command {
     .option("--data <dir>", "with --bench: a prepared data folder (default: the small offline example)")
     .option(
       "--split <spec>",
-      "paper | ratio:pool=0.5,validation=0.1,test=0.4 | a split manifest FILE",
+      "paper (two seeds: --seed, and paper:heldout-seed=N for validation/test) | ratio:pool=0.5,validation=0.1,test=0.4 | a split manifest FILE",
       "ratio:pool=0.5,validation=0.1,test=0.4",
     )
     .option("--optimizer-model <model>", "model for diagnosing, momentum and patching")
@@ -132,6 +143,30 @@ export function addOptimizeOptions(command: Command): Command {
       "seed for sampling and batches",
       (v) => Number.parseInt(v, 10),
       DEFAULT_SETTINGS.seed,
+    )
+    .option(
+      "--base-max-turns <n>",
+      "executor turn limit of the base run of the seed skill over the pool",
+      positiveInt,
+      DEFAULT_SETTINGS.baseMaxTurns,
+    )
+    .option(
+      "--diagnoser-turns <n>",
+      "turn limit of each diagnoser session (its tool calls included)",
+      positiveInt,
+      DEFAULT_SETTINGS.diagnoserTurns,
+    )
+    .option(
+      "--momentum-turns <n>",
+      "turn limit of the momentum keeper",
+      positiveInt,
+      DEFAULT_SETTINGS.momentumTurns,
+    )
+    .option(
+      "--patcher-turns <n>",
+      "turn limit of each patcher session",
+      positiveInt,
+      DEFAULT_SETTINGS.patcherTurns,
     )
     .option("--no-momentum", "ablation: no pattern memory; the patcher sees raw diagnoses")
     .option("--no-contrastive", "ablation: do not diagnose tasks that failed before and pass now")
@@ -219,7 +254,7 @@ function splitFor(
   if (existsSync(spec)) return loadSplit(spec);
   return makeSplit(
     tasks.map((task) => task.id),
-    { spec: parseSplitSpec(spec), specText: spec, seed, benchmark },
+    { spec: parseSplitSpec(spec), specText: spec, seed, benchmark, incomplete: incompleteTaskIds(tasks) },
   );
 }
 
@@ -245,10 +280,16 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       throw new UsageError(
         "a resumed run keeps the executor it started with: leave out --executor and --executor-bin",
       );
-    // a run stopped by its budget can go on with a larger one
+    config.models = restoreMaskedModels(
+      config.models,
+      [options.model, options.executorModel, options.optimizerModel],
+      options.resume,
+    );
+    // a run stopped by its budget can go on with a larger one, and under a new quota
     if (options.maxCost !== undefined) config.budget.maxCostUsd = options.maxCost;
     if (options.maxCalls !== undefined) config.budget.maxCalls = options.maxCalls;
-    if (options.maxCost !== undefined || options.maxCalls !== undefined)
+    config.configFile = withRateFlags(config.configFile, options);
+    if ([options.maxCost, options.maxCalls, options.rpm, options.tpm].some((v) => v !== undefined))
       await writeJsonAtomic(resumed.config, maskSecrets(config));
   } else {
     config = await newRunConfig(options);
@@ -322,7 +363,8 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       ...(rollouts ? { rollouts } : {}),
       seedSkillDir: config.skillDir,
       split,
-      settings: config.settings,
+      // a run made before a setting existed takes its default
+      settings: { ...DEFAULT_SETTINGS, ...config.settings },
       grader: source.grader,
       afterIteration: () => writeReport(folder.dir).then(() => undefined),
     });
@@ -423,7 +465,7 @@ async function newRunConfig(options: OptimizeCliOptions): Promise<OptimizeRunCon
     process.stderr.write(`using the benchmark's seed skill ${skillDir}\n`);
   checkRunsOutsideSkill(skillDir, options);
   await loadSkillOrExplain(skillDir);
-  const configFile = readConfigFile(options.config);
+  const configFile = withRateFlags(readConfigFile(options.config), options);
   const models = resolveRoleModels({
     model: options.model,
     executorModel: options.executorModel,
@@ -447,6 +489,10 @@ async function newRunConfig(options: OptimizeCliOptions): Promise<OptimizeRunCon
     seed: options.seed,
     momentum: options.momentum,
     contrastive: options.contrastive,
+    baseMaxTurns: options.baseMaxTurns,
+    diagnoserTurns: options.diagnoserTurns,
+    momentumTurns: options.momentumTurns,
+    patcherTurns: options.patcherTurns,
     ...executionSettings(options),
     executor: executorChoice(options, configFile),
   };

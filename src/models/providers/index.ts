@@ -1,5 +1,6 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { SkillgradError } from "../../errors.js";
+import { registerSecret, registerUrlSecrets } from "../../util/secrets.js";
 import { parseModelSpec } from "../spec.js";
 import { type Env, envValue, type ModelSpec, type ProviderRecord } from "./record.js";
 import { providerNamed } from "./registry.js";
@@ -59,5 +60,9 @@ export function checkModelCredentials(specs: string[], env: Env = process.env): 
 export function createProviderModel(spec: ModelSpec | string, env: Env = process.env): LanguageModelV3 {
   const parsed = typeof spec === "string" ? parseModelSpec(spec) : spec;
   checkModelCredentials([parsed.raw], env);
-  return providerFor(parsed).create(parsed, env);
+  const record = providerFor(parsed);
+  // Whatever a server echoes back (the key, a URL's password) is masked in every record.
+  registerUrlSecrets(record.baseURL(parsed, env));
+  if (record.key) registerSecret(envValue(env, record.key.variable));
+  return record.create(parsed, env);
 }
