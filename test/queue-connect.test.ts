@@ -70,7 +70,9 @@ describe("--queue URLs", () => {
     const result = await runCli(evalArgs(join(tmp, "bad"), "localhost:6379"));
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
-    expect(result.stderr).toMatch(/not a Redis URL.*redis:\/\/\[user:password@\]host/);
+    expect(result.stderr).toMatch(
+      /not a Redis URL.*redis:\/\/host\[:port\]\[\/db\] \(user:password@host to log in\)/,
+    );
     expect(existsSync(join(tmp, "bad"))).toBe(false);
   });
 

@@ -78,7 +78,7 @@ export function addRunOptions(command: Command): Command {
     )
     .option(
       "--queue <url>",
-      "run the rollouts on queue workers (skillgrad worker) through Redis: redis://[user:password@]host[:port][/db], or rediss:// for TLS",
+      "run the rollouts on queue workers (skillgrad worker) through Redis: redis://host[:port][/db] (user:password@host to log in), or rediss:// for TLS",
     )
     .option("--json", "print only the summary object (JSON) on stdout")
     .option("--quiet", "print no progress");

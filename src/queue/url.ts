@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { UsageError } from "../errors.js";
+import { registerUrlSecrets } from "../util/secrets.js";
 
 /** A Redis server to queue rollouts on, from `--queue redis://[user:password@]host[:port][/db]`. */
 export interface QueueAddress {
@@ -16,7 +17,8 @@ export interface QueueAddress {
   password?: string;
 }
 
-const FORM = "redis://[user:password@]host[:port][/db] or rediss://… for TLS";
+// (written so that the masking of URL credentials in every output leaves it readable)
+const FORM = "redis://host[:port][/db] (user:password@host to log in), or rediss://… for TLS";
 
 /** Parses and checks a queue URL; a bad one is a usage error saying what form is expected. */
 export function parseQueueUrl(text: string): QueueAddress {
@@ -45,6 +47,8 @@ export function parseQueueUrl(text: string): QueueAddress {
   }
   const username = decode(parsed.username);
   const password = decode(parsed.password);
+  // from now on the password is masked wherever skillgrad writes or prints (src/util/secrets.ts)
+  registerUrlSecrets(url);
   return {
     url,
     shown: maskQueueUrl(url),

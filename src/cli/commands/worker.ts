@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .description("take rollout jobs from a Redis queue and run them (for eval and optimize --queue)")
     .requiredOption(
       "--queue <url>",
-      "the coordinator's Redis: redis://[user:password@]host[:port][/db], or rediss:// for TLS",
+      "the coordinator's Redis: redis://host[:port][/db] (user:password@host to log in), or rediss:// for TLS",
     )
     .option("--concurrency <n>", "rollouts this worker runs at the same time", positiveInt, 4)
     .option(

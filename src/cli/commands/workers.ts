@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .description("list the workers connected to a Redis queue, and how many rollouts wait and run")
     .requiredOption(
       "--queue <url>",
-      "the Redis the workers use: redis://[user:password@]host[:port][/db], or rediss:// for TLS",
+      "the Redis the workers use: redis://host[:port][/db] (user:password@host to log in), or rediss:// for TLS",
     )
     .option("--json", "print {workers, queue} as JSON on stdout")
     .action(async (options: WorkersCliOptions) => {
