@@ -245,7 +245,7 @@ export class ModelHub {
       if (hit) {
         const tokens = tokenCounts(hit.usage);
         this.record({
-          ...base(role, endpoint, readStart, label),
+          ...base(role, endpoint, readStart, label, key),
           cacheHit: true,
           costUsd: 0,
           savedTokens: {
@@ -329,32 +329,34 @@ export class ModelHub {
         );
       } catch (error) {
         this.record({
-          ...base(role, endpoint, start, label),
+          ...base(role, endpoint, start, label, key),
           retries: state.retries,
           error: errorMessage(error),
         });
         throw error;
       }
-      // Cache first, then the ledger: a run killed in between repeats no call that the ledger shows done.
-      // An answer the model itself flagged as an error is not worth replaying.
-      if (this.cache && key && result.finishReason.unified !== "error") {
-        await this.cache.put(key, endpoint.spec.raw, result).catch((error: unknown) => {
-          throw storageError(error) ?? error;
-        });
-      }
       const tokens = tokenCounts(result.usage);
       ticket?.settle(tokens.inputTokens + tokens.outputTokens);
-      this.record({
-        ...base(role, endpoint, start, label),
-        inputTokens: tokens.inputTokens,
-        cachedInputTokens: tokens.cachedInputTokens,
-        cacheWriteTokens: tokens.cacheWriteTokens,
-        outputTokens: tokens.outputTokens,
-        reasoningTokens: tokens.reasoningTokens,
-        costUsd: costOf(tokens, endpoint.price),
-        retries: state.retries,
-        ...toolCallsOf(result),
-      });
+      const recordPaid = () =>
+        this.record({
+          ...base(role, endpoint, start, label, key),
+          inputTokens: tokens.inputTokens,
+          cachedInputTokens: tokens.cachedInputTokens,
+          cacheWriteTokens: tokens.cacheWriteTokens,
+          outputTokens: tokens.outputTokens,
+          reasoningTokens: tokens.reasoningTokens,
+          costUsd: costOf(tokens, endpoint.price),
+          retries: state.retries,
+          ...toolCallsOf(result),
+        });
+      // Cache first, then the ledger, in one synchronous step after the cache file is in place: a run
+      // killed around it repeats no call (the answer is kept), and its ledger line is all but never lost.
+      // An answer the model itself flagged as an error is not worth replaying.
+      if (this.cache && key && result.finishReason.unified !== "error") {
+        await this.cache.put(key, endpoint.spec.raw, result, recordPaid).catch((error: unknown) => {
+          throw storageError(error) ?? error;
+        });
+      } else recordPaid();
       return result;
     });
   }
@@ -476,9 +478,10 @@ function toolCallsOf(result: LanguageModelV3GenerateResult): { toolCalls?: strin
 }
 
 /** A ledger entry with nothing spent yet; `ms` runs from `start` to now. */
-function base(role: ModelRole, endpoint: Endpoint, start: number, label?: string): LedgerEntry {
+function base(role: ModelRole, endpoint: Endpoint, start: number, label?: string, key?: string): LedgerEntry {
   return {
     ...(label === undefined ? {} : { label }),
+    ...(key === undefined ? {} : { request: key.slice(0, 16) }),
     ts: new Date(start).toISOString(),
     role,
     model: endpoint.spec.raw,
