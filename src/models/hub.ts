@@ -424,6 +424,12 @@ export class ModelHub {
     });
   }
 
+  /** What tokens cost at a role's model's price (config overrides first); null when unknown. */
+  costFor(role: ModelRole, tokens: TokenCounts): number | null {
+    const text = this.options.roles[role];
+    return text ? costOf(tokens, priceFor(text, this.options.prices)) : null;
+  }
+
   /** Throws BudgetExceededError when the budget is spent: checked before work the hub cannot see. */
   checkBudget(): void {
     checkBudget(this.options.budget, {
