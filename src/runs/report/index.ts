@@ -4,6 +4,7 @@ import { VERSION } from "../../version.js";
 import { readJsonFile, resolveRunDir } from "../list.js";
 import { dollars, duration, esc, percent } from "./html.js";
 import { isSimulation, loadRun, type RunData } from "./load.js";
+import { REVIEW_SCRIPT, REVIEW_STYLE, reviewBar } from "./review.js";
 import { changeSection } from "./sections/change.js";
 import { configSection, simulationBanner } from "./sections/config.js";
 import { costSection } from "./sections/cost.js";
@@ -75,6 +76,13 @@ function headline(data: RunData): string {
   return `<div class="cards">${cards.join("")}</div>`;
 }
 
+/** The skill a review is about: an eval's skill, or an optimize run's seed. */
+function reviewedSkill(data: RunData): { name: string; hash?: string } | null {
+  const skill = data.evalSummary?.skill;
+  if (skill?.name) return { name: skill.name, ...(skill.hash ? { hash: skill.hash } : {}) };
+  return data.skillName ? { name: data.skillName } : null;
+}
+
 function missingBlock(data: RunData): string {
   if (data.missing.length === 0) return "";
   return `<div class="note warn"><b>This run folder is incomplete or from another version; the report shows what it has.</b><ul>${data.missing
@@ -106,13 +114,14 @@ export async function renderReport(data: RunData): Promise<string> {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(`skillgrad · ${title}`)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${REVIEW_STYLE}</style>
 </head>
 <body>
 <header class="top">
 <h1>${esc(data.skillName ?? "skill")} <span class="muted">· ${esc(what)}${isSimulation(data.models) ? " (simulation)" : ""}</span></h1>
 <div class="muted"><code>${esc(data.dir)}</code></div>
 ${headline(data)}
+${data.kind === "unknown" ? "" : reviewBar({ id: data.id, dir: data.dir, kind: data.kind, skill: reviewedSkill(data) })}
 </header>
 ${simulationBanner(data)}
 <nav>${nav}</nav>
@@ -121,7 +130,7 @@ ${missingBlock(data)}
 ${sections.map((s) => s.html).join("\n")}
 <footer>Made by skillgrad ${esc(VERSION)} from the run folder's files. Regenerate with <code>skillgrad report ${esc(data.dir)}</code>.</footer>
 </main>
-<script>${SCRIPT}</script>
+<script>${SCRIPT}${REVIEW_SCRIPT}</script>
 </body>
 </html>
 `;

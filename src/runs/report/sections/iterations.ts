@@ -1,6 +1,7 @@
 import { diffFolders, skillDiffHtml } from "../diff-html.js";
 import { badge, clip, details, esc, note, percent, section, table } from "../html.js";
 import { type IterationData, type RunData, versionDir } from "../load.js";
+import { reviewMarker } from "../review.js";
 import type { ReportDiagnosis, ReportTaskResult } from "../schemas.js";
 import { type InlineBudget, trajectoryDetails } from "../trajectory-html.js";
 import { batchPassRate, decisionOf } from "./curve.js";
@@ -27,7 +28,7 @@ function tasksTable(data: RunData, iteration: IterationData, budget: InlineBudge
         : `${esc(diagnosis.label ?? "")} <span class="muted">(${esc(diagnosis.signal ?? "")})</span>`
       : "";
     return [
-      `<code>${esc(result.taskId)}</code>${result.repeat ? ` <span class="muted">r${result.repeat}</span>` : ""}`,
+      `<code>${esc(result.taskId)}</code>${result.repeat ? ` <span class="muted">r${result.repeat}</span>` : ""}${reviewMarker({ taskId: result.taskId, repeat: result.repeat, pass: result.pass, answer: result.answer ?? "", iteration: iteration.n, ...(iteration.batch?.version ? { version: iteration.batch.version } : {}) })}`,
       passBadge(result),
       `<code>${esc(clip(result.answer ?? "", 120))}</code>`,
       esc(clip(result.feedback ?? result.error ?? "", 240)),

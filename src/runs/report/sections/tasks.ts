@@ -1,5 +1,6 @@
 import { clip, dollars, duration, esc, note, percent, section, table } from "../html.js";
 import type { RunData } from "../load.js";
+import { reviewMarker } from "../review.js";
 import { type InlineBudget, trajectoryDetails } from "../trajectory-html.js";
 import { modelLabel } from "./config.js";
 import { passBadge } from "./iterations.js";
@@ -49,7 +50,7 @@ export function tasksSection(data: RunData, budget: InlineBudget): string {
 </div>`;
   const rows = data.results.map((result) => {
     const cells = [
-      `<code>${esc(result.taskId)}</code>${result.repeat ? ` <span class="muted">r${result.repeat}</span>` : ""}`,
+      `<code>${esc(result.taskId)}</code>${result.repeat ? ` <span class="muted">r${result.repeat}</span>` : ""}${reviewMarker({ taskId: result.taskId, repeat: result.repeat, pass: result.pass, answer: result.answer ?? "" })}`,
       passBadge(result),
       typeof result.score === "number" ? result.score.toFixed(2) : "—",
       `<code>${esc(clip(result.answer ?? "", 160))}</code>`,
