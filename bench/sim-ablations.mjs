@@ -45,7 +45,12 @@ const round = (x) => Math.round(x * 10000) / 10000;
 function stats(values) {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1));
-  return { mean: round(mean), sd: round(sd), min: round(Math.min(...values)), max: round(Math.max(...values)) };
+  return {
+    mean: round(mean),
+    sd: round(sd),
+    min: round(Math.min(...values)),
+    max: round(Math.max(...values)),
+  };
 }
 
 const root = await mkdtemp(join(tmpdir(), "sg-bench-ablations-"));
