@@ -69,6 +69,10 @@ const SECTIONS = {
     note: "LibreOffice recalculation of the 28 formula outputs: files per second with one start per file (before) and one start per batch (after)",
     ...run("recalc.mjs", [6]),
   }),
+  crashLoop: () => ({
+    note: "sim world (a simulation): one optimize run killed with SIGKILL at 10 random moments (spread over its paid calls), resumed after each; target: the same final skill as an uninterrupted run of the seed, and no request paid twice",
+    ...run("crash-loop.mjs", [10]),
+  }),
   firstModelCall: () => ({
     note: "whole process: time from start to the first model call of eval and optimize (local OpenAI-compatible server), median of 7 runs",
     ...run("first-call.mjs", [7]),

@@ -245,7 +245,7 @@ export class ModelHub {
       if (hit) {
         const tokens = tokenCounts(hit.usage);
         this.record({
-          ...base(role, endpoint, readStart, label),
+          ...base(role, endpoint, readStart, label, key),
           cacheHit: true,
           costUsd: 0,
           savedTokens: {
@@ -329,33 +329,82 @@ export class ModelHub {
         );
       } catch (error) {
         this.record({
-          ...base(role, endpoint, start, label),
+          ...base(role, endpoint, start, label, key),
           retries: state.retries,
           error: errorMessage(error),
         });
         throw error;
       }
-      // Cache first, then the ledger: a run killed in between repeats no call that the ledger shows done.
-      // An answer the model itself flagged as an error is not worth replaying.
-      if (this.cache && key && result.finishReason.unified !== "error") {
-        await this.cache.put(key, endpoint.spec.raw, result).catch((error: unknown) => {
-          throw storageError(error) ?? error;
-        });
-      }
       const tokens = tokenCounts(result.usage);
       ticket?.settle(tokens.inputTokens + tokens.outputTokens);
-      this.record({
-        ...base(role, endpoint, start, label),
-        inputTokens: tokens.inputTokens,
-        cachedInputTokens: tokens.cachedInputTokens,
-        cacheWriteTokens: tokens.cacheWriteTokens,
-        outputTokens: tokens.outputTokens,
-        reasoningTokens: tokens.reasoningTokens,
-        costUsd: costOf(tokens, endpoint.price),
-        retries: state.retries,
-        ...toolCallsOf(result),
-      });
+      const recordPaid = () =>
+        this.record({
+          ...base(role, endpoint, start, label, key),
+          inputTokens: tokens.inputTokens,
+          cachedInputTokens: tokens.cachedInputTokens,
+          cacheWriteTokens: tokens.cacheWriteTokens,
+          outputTokens: tokens.outputTokens,
+          reasoningTokens: tokens.reasoningTokens,
+          costUsd: costOf(tokens, endpoint.price),
+          retries: state.retries,
+          ...toolCallsOf(result),
+        });
+      // Cache first, then the ledger, in one synchronous step after the cache file is in place: a run
+      // killed around it repeats no call (the answer is kept), and its ledger line is all but never lost.
+      // An answer the model itself flagged as an error is not worth replaying.
+      if (this.cache && key && result.finishReason.unified !== "error") {
+        await this.cache.put(key, endpoint.spec.raw, result, recordPaid).catch((error: unknown) => {
+          throw storageError(error) ?? error;
+        });
+      } else recordPaid();
       return result;
+    });
+  }
+
+  /**
+   * Records the work of an agent that called its provider itself (an external executor with its own
+   * key: the hub never saw those calls), so totals, the ledger and budgets count it. One entry per
+   * agent run; `calls` of them count toward a call budget.
+   */
+  recordExternal(
+    role: ModelRole,
+    usage: {
+      model: string;
+      label: string;
+      calls: number;
+      inputTokens: number;
+      cachedInputTokens: number;
+      cacheWriteTokens?: number;
+      outputTokens: number;
+      reasoningTokens?: number;
+      /** null when the price is unknown. */
+      costUsd: number | null;
+      ms: number;
+    },
+  ): void {
+    this.callsStarted += usage.calls;
+    this.record({
+      ts: new Date(Date.now() - usage.ms).toISOString(),
+      role,
+      label: usage.label,
+      model: usage.model,
+      inputTokens: usage.inputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+      outputTokens: usage.outputTokens,
+      reasoningTokens: usage.reasoningTokens ?? 0,
+      costUsd: usage.costUsd,
+      ms: usage.ms,
+      retries: 0,
+      cacheHit: false,
+    });
+  }
+
+  /** Throws BudgetExceededError when the budget is spent: checked before work the hub cannot see. */
+  checkBudget(): void {
+    checkBudget(this.options.budget, {
+      started: this.callsStarted,
+      costUsd: this.runningTotals.total.knownCostUsd,
     });
   }
 
@@ -423,9 +472,10 @@ function toolCallsOf(result: LanguageModelV3GenerateResult): { toolCalls?: strin
 }
 
 /** A ledger entry with nothing spent yet; `ms` runs from `start` to now. */
-function base(role: ModelRole, endpoint: Endpoint, start: number, label?: string): LedgerEntry {
+function base(role: ModelRole, endpoint: Endpoint, start: number, label?: string, key?: string): LedgerEntry {
   return {
     ...(label === undefined ? {} : { label }),
+    ...(key === undefined ? {} : { request: key.slice(0, 16) }),
     ts: new Date(start).toISOString(),
     role,
     model: endpoint.spec.raw,

@@ -23,6 +23,8 @@ export const ledgerEntrySchema = z.object({
   stage: z.string().optional(),
   /** A caller's name for the call (serve: the HTTP request id). */
   label: z.string().optional(),
+  /** The request's content address (the start of its cache key): an identical request has the same one. */
+  request: z.string().optional(),
   model: z.string(),
   inputTokens: z.number(),
   cachedInputTokens: z.number(),
