@@ -2,7 +2,7 @@
 // production packages) and what node-llama-cpp, the optional peer dependency loaded only for
 // `local:` models, adds on this platform (its own package, prebuilt binaries and dependencies).
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -59,7 +59,13 @@ const prod = closure(Object.keys(rootEntry.dependencies ?? {}).map((name) => res
 const llama = closure([resolveFrom("", "node-llama-cpp")]);
 const llamaOnly = [...llama].filter((path) => !prod.has(path));
 const binaries = llamaOnly.filter((path) => path.includes("@node-llama-cpp/"));
-const pack = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }))[0];
+const pack = JSON.parse(
+  execFileSync("npm", ["pack", "--dry-run", "--json"], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  }),
+)[0];
 
 console.log(
   JSON.stringify({
@@ -71,6 +77,9 @@ console.log(
     nodeLlamaCppInProduction: [...prod].some((path) => path.endsWith("node_modules/node-llama-cpp")),
     nodeLlamaCppPackages: llamaOnly.length,
     nodeLlamaCppInstalledMb: mb(llamaOnly.reduce((sum, path) => sum + bytesUnder(join(root, path)), 0)),
-    nodeLlamaCppBinaries: binaries.map((path) => ({ package: path.replace(/^.*node_modules\//, ""), mb: mb(bytesUnder(join(root, path))) })),
+    nodeLlamaCppBinaries: binaries.map((path) => ({
+      package: path.replace(/^.*node_modules\//, ""),
+      mb: mb(bytesUnder(join(root, path))),
+    })),
   }),
 );
