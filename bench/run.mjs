@@ -73,6 +73,10 @@ const SECTIONS = {
     note: "sim world (a simulation): one optimize run killed with SIGKILL at 10 random moments (spread over its paid calls), resumed after each; target: the same final skill as an uninterrupted run of the seed, and no request paid twice",
     ...run("crash-loop.mjs", [10]),
   }),
+  localFootprint: () => ({
+    note: "install size: a plain install of skillgrad (packed, production packages) and what node-llama-cpp, the optional peer dependency for local: models, adds on this platform",
+    ...run("local-footprint.mjs"),
+  }),
   firstModelCall: () => ({
     note: "whole process: time from start to the first model call of eval and optimize (local OpenAI-compatible server), median of 7 runs",
     ...run("first-call.mjs", [7]),

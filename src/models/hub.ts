@@ -105,6 +105,8 @@ interface Endpoint {
   limit: LimitFunction;
   rate?: RateLimiter;
   keyVariable?: string;
+  /** The retry policy of its calls (the provider may need a longer attempt than the hub's default). */
+  policy: RetryPolicy;
 }
 
 /**
@@ -215,6 +217,10 @@ export class ModelHub {
       limit,
       rate: this.rateLimiters.get(limiterKey),
       keyVariable: record.key?.variable,
+      policy:
+        this.options.timeoutMs === undefined && record.timeoutMs !== undefined
+          ? { ...this.policy, timeoutMs: record.timeoutMs }
+          : this.policy,
     };
     this.endpoints.set(spec.raw, endpoint);
     return endpoint;
@@ -333,7 +339,7 @@ export class ModelHub {
         result = await callWithRetries(
           (signal) => model.doGenerate({ ...sent, abortSignal: signal }),
           target,
-          this.policy,
+          endpoint.policy,
           state,
           params.abortSignal,
           {

@@ -69,6 +69,12 @@ export const commands: readonly CommandEntry[] = [
     load: () => import("./serve.js"),
   },
   {
+    name: "models",
+    summary: "local models: list the ones skillgrad can install, pull one, print where one is",
+    usage: "",
+    load: () => import("./models.js"),
+  },
+  {
     name: "worker",
     summary: "take rollout jobs from a Redis queue and run them (for eval and optimize --queue)",
     usage: "[options]",
