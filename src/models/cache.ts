@@ -4,7 +4,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LanguageModelV3CallOptions, LanguageModelV3GenerateResult } from "@ai-sdk/provider";
 import { z } from "zod";
-import { maskText } from "./secrets.js";
+import { maskText } from "../util/secrets.js";
 
 /** Bump when the key or file layout changes, so old entries are simply never found. */
 const CACHE_FORMAT = 1;

@@ -362,6 +362,53 @@ export class ModelHub {
   }
 
   /**
+   * Records the work of an agent that called its provider itself (an external executor with its own
+   * key: the hub never saw those calls), so totals, the ledger and budgets count it. One entry per
+   * agent run; `calls` of them count toward a call budget.
+   */
+  recordExternal(
+    role: ModelRole,
+    usage: {
+      model: string;
+      label: string;
+      calls: number;
+      inputTokens: number;
+      cachedInputTokens: number;
+      cacheWriteTokens?: number;
+      outputTokens: number;
+      reasoningTokens?: number;
+      /** null when the price is unknown. */
+      costUsd: number | null;
+      ms: number;
+    },
+  ): void {
+    this.callsStarted += usage.calls;
+    this.record({
+      ts: new Date(Date.now() - usage.ms).toISOString(),
+      role,
+      label: usage.label,
+      model: usage.model,
+      inputTokens: usage.inputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+      outputTokens: usage.outputTokens,
+      reasoningTokens: usage.reasoningTokens ?? 0,
+      costUsd: usage.costUsd,
+      ms: usage.ms,
+      retries: 0,
+      cacheHit: false,
+    });
+  }
+
+  /** Throws BudgetExceededError when the budget is spent: checked before work the hub cannot see. */
+  checkBudget(): void {
+    checkBudget(this.options.budget, {
+      started: this.callsStarted,
+      costUsd: this.runningTotals.total.knownCostUsd,
+    });
+  }
+
+  /**
    * Tags the calls that follow with a stage of the run (the optimizer's stages run one after
    * another), so the ledger can say what each stage cost.
    */

@@ -6,6 +6,8 @@ import type {
 } from "@ai-sdk/provider";
 import { SkillgradError } from "../errors.js";
 import { EXECUTOR_ROLE_LINE } from "../executor/builtin/protocol.js";
+import { fileToolsHarness, fileToolsStep } from "./agent/file-tools.js";
+import { offeredTools, readTranscript } from "./agent/transcript.js";
 import { readConversation } from "./conversation.js";
 import { simExecutorStep } from "./executor.js";
 import { simMoreRolesReply } from "./more-roles.js";
@@ -68,8 +70,10 @@ export function createSimModel(options: SimModelOptions = {}): LanguageModelV3 {
       const conversation = readConversation(call.prompt);
       const promptChars = JSON.stringify(call.prompt).length;
       let content: LanguageModelV3Content[];
+      const settings = { noise, seed, callSeed: call.seed ?? 0 };
+      const fileTools = fileToolsHarness(offeredTools(call));
       if (conversation.system.startsWith(EXECUTOR_ROLE_LINE)) {
-        const action = simExecutorStep(conversation, { noise, seed, callSeed: call.seed ?? 0 });
+        const action = simExecutorStep(conversation, settings);
         content = [
           {
             type: "tool-call",
@@ -78,6 +82,9 @@ export function createSimModel(options: SimModelOptions = {}): LanguageModelV3 {
             input: JSON.stringify(action.input),
           },
         ];
+      } else if (fileTools) {
+        // an external agent's harness with file tools (Claude Code), recognised by its tools' schemas
+        content = fileToolsStep(readTranscript(call.prompt), fileTools, settings);
       } else {
         const step = simRoleStep(conversation, { noise, seed });
         const text = step ? undefined : simMoreRolesReply(conversation.system, conversation.userMessages);
