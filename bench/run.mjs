@@ -41,6 +41,10 @@ const SECTIONS = {
     note: "sim world (a simulation): optimizer overhead = an iteration's wall time with zero model latency / with 300 ms per call; target under 10%",
     ...run("optimize-overhead.mjs", [300, 4]),
   }),
+  simAblations: () => ({
+    note: "sim worlds (a simulation): optimize with and without momentum and contrastive diagnosis on 8 generated worlds (world seed = run seed), test pass rates as they come; sd is the sample standard deviation over seeds; the sim has no mechanism that makes an ablation lose",
+    ...run("sim-ablations.mjs", [8]),
+  }),
   wtqGrade: () => ({
     note: "in-process: all 4,344 WTQ test predictions; target under one second",
     ...run("wtq-grade.mjs"),

@@ -68,6 +68,8 @@ export interface ModelHubOptions {
    */
   concurrency?: Record<string, number> | number;
   budget?: Budget;
+  /** A budget shared with other processes (queue workers): asked before, and told after, every paid call. */
+  sharedBudget?: SharedBudget;
   /** Builds the bare model for a spec; defaults to createProviderModel. Tests inject mocks here. */
   createModel?: (spec: ModelSpec, env: Env) => LanguageModelV3;
   /** For tests: how to wait between retries. */
@@ -84,6 +86,17 @@ export interface ModelHubOptions {
 }
 
 export type CallListener = (entry: LedgerEntry) => void;
+
+/**
+ * The dollars and calls of one run counted across processes (src/queue keeps them in Redis), so
+ * `--max-cost` and `--max-calls` hold across every worker.
+ * Contract: `reserve` resolves before a paid call may start, or rejects with a BudgetExceededError
+ * when the run's budget is spent; `spent` is told each paid call this hub made (cache hits are free).
+ */
+export interface SharedBudget {
+  reserve(): Promise<void>;
+  spent(entry: LedgerEntry): void;
+}
 
 interface Endpoint {
   spec: ModelSpec;
@@ -296,6 +309,14 @@ export class ModelHub {
         costUsd: this.runningTotals.total.knownCostUsd,
       });
       this.callsStarted += 1;
+      if (this.options.sharedBudget) {
+        try {
+          await this.options.sharedBudget.reserve();
+        } catch (error) {
+          this.callsStarted -= 1;
+          throw error;
+        }
+      }
       const start = Date.now();
       const state = { retries: 0 };
       const target = {
@@ -337,8 +358,8 @@ export class ModelHub {
       }
       const tokens = tokenCounts(result.usage);
       ticket?.settle(tokens.inputTokens + tokens.outputTokens);
-      const recordPaid = () =>
-        this.record({
+      const recordPaid = () => {
+        const entry: LedgerEntry = {
           ...base(role, endpoint, start, label, key),
           inputTokens: tokens.inputTokens,
           cachedInputTokens: tokens.cachedInputTokens,
@@ -348,7 +369,10 @@ export class ModelHub {
           costUsd: costOf(tokens, endpoint.price),
           retries: state.retries,
           ...toolCallsOf(result),
-        });
+        };
+        this.record(entry);
+        this.options.sharedBudget?.spent(entry);
+      };
       // Cache first, then the ledger, in one synchronous step after the cache file is in place: a run
       // killed around it repeats no call (the answer is kept), and its ledger line is all but never lost.
       // An answer the model itself flagged as an error is not worth replaying.
@@ -400,6 +424,12 @@ export class ModelHub {
     });
   }
 
+  /** What tokens cost at a role's model's price (config overrides first); null when unknown. */
+  costFor(role: ModelRole, tokens: TokenCounts): number | null {
+    const text = this.options.roles[role];
+    return text ? costOf(tokens, priceFor(text, this.options.prices)) : null;
+  }
+
   /** Throws BudgetExceededError when the budget is spent: checked before work the hub cannot see. */
   checkBudget(): void {
     checkBudget(this.options.budget, {
@@ -414,6 +444,18 @@ export class ModelHub {
    */
   setStage(stage: string | undefined): void {
     this.stage = stage;
+  }
+
+  /**
+   * Calls made on this run's behalf in another process (a queue worker's rollout): counted in the
+   * totals and budgets, tagged with the current stage and written to the ledger like this hub's own.
+   * They were told to the shared budget where they were made, so not again here.
+   */
+  recordElsewhere(entries: readonly LedgerEntry[]): void {
+    for (const entry of entries) {
+      if (!entry.cacheHit) this.callsStarted += 1;
+      this.record({ ...entry });
+    }
   }
 
   private record(entry: LedgerEntry): void {

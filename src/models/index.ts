@@ -8,6 +8,7 @@ export {
   HUB_DEFAULTS,
   ModelHub,
   type ModelHubOptions,
+  type SharedBudget,
   tokenCounts,
 } from "./hub.js";
 export {

@@ -39,6 +39,8 @@ export const ledgerEntrySchema = z.object({
   savedTokens: savedTokensSchema.optional(),
   savedCostUsd: z.number().nullable().optional(),
   error: z.string().optional(),
+  /** A call a queue worker made for one rollout: its key (run/version/task/repeat), attempt and worker. */
+  rollout: z.object({ key: z.string(), attempt: z.string(), worker: z.string() }).optional(),
   /** The tools the answer called (an agent's turn), by name, in order. */
   toolCalls: z.array(z.string()).optional(),
 });

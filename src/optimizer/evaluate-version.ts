@@ -40,6 +40,7 @@ export function evaluateVersion(
       hub: input.hub,
       executorModel: input.executorModel,
       ...(input.executor ? { executor: input.executor } : {}),
+      ...(input.rollouts ? { rollouts: input.rollouts } : {}),
       folder,
       subdir,
       concurrency: settings.concurrency,

@@ -1,3 +1,4 @@
+import type { RolloutRunner } from "../eval/rollout.js";
 import type { Executor, ExecutorChoice } from "../executor/types.js";
 import type { Grader } from "../graders/index.js";
 import type { ModelHub } from "../models/index.js";
@@ -80,6 +81,8 @@ export interface OptimizeInput {
   executorModel: string;
   /** The agent made from settings.executor (default: the built-in agent on the hub's executor model). */
   executor?: Executor;
+  /** Where rollouts run (default: here, with `executor`; a queue sends them to workers). */
+  rollouts?: RolloutRunner;
   folder: RunFolder;
   grader?: (task: Task) => Grader;
   /** Awaited after every iteration (e.g. to refresh the report). */

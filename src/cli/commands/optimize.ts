@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { loadBenchmark } from "../../benchmarks/registry.js";
 import { SkillgradError, UsageError } from "../../errors.js";
@@ -89,6 +89,8 @@ interface OptimizeRunConfig {
   cache: boolean;
   cacheDir: string;
   writeBack: boolean;
+  /** The queue the rollouts went to (--queue), credentials masked. */
+  queue?: string;
 }
 
 export function addOptimizeOptions(command: Command): Command {
@@ -257,16 +259,16 @@ function splitFor(
 }
 
 export async function optimizeCommand(options: OptimizeCliOptions): Promise<OptimizeSummary> {
-  let folder: RunFolder;
+  let resumed: RunFolder | undefined;
   let config: OptimizeRunConfig;
   if (options.resume) {
-    folder = runFolderAt(options.resume);
-    if (!existsSync(folder.config))
+    resumed = runFolderAt(options.resume);
+    if (!existsSync(resumed.config))
       throw new SkillgradError(
         `${options.resume} is not a run folder (no config.json): pass the folder printed when the run started`,
       );
     config = readJsonFileSync<OptimizeRunConfig>(
-      folder.config,
+      resumed.config,
       "the run's config",
       "restore it from a backup, or start a new run (the response cache makes repeated calls free)",
     );
@@ -288,11 +290,17 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
     if (options.maxCalls !== undefined) config.budget.maxCalls = options.maxCalls;
     config.configFile = withRateFlags(config.configFile, options);
     if ([options.maxCost, options.maxCalls, options.rpm, options.tpm].some((v) => v !== undefined))
-      await writeJsonAtomic(folder.config, maskSecrets(config));
+      await writeJsonAtomic(resumed.config, maskSecrets(config));
   } else {
     config = await newRunConfig(options);
-    folder = await createRunFolder(resolve(options.runsDir), "optimize", config);
   }
+  // loaded only with --queue: a local run needs neither Redis nor its client
+  const queueUrl = queueToUse(options, config);
+  const queue = queueUrl
+    ? await (await import("../../queue/session.js")).QueueSession.open(queueUrl)
+    : undefined;
+  if (queue && !resumed) config.queue = queue.address.shown;
+  const folder = resumed ?? (await createRunFolder(resolve(options.runsDir), "optimize", config));
   const source = await loadSource(config.source);
   const split = splitTasks(source.tasks, config.split);
   if (split.pool.length === 0)
@@ -307,6 +315,7 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
     priorEntries: await readLedger(folder.ledger),
     ...hubSettings(config.configFile),
     budget: config.budget,
+    ...(queue ? { sharedBudget: queue.budget(folder.id) } : {}),
     checkRoles: ["executor", "diagnoser", "momentum", "patcher"],
   });
   if (!options.json && !options.quiet) {
@@ -317,10 +326,10 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       `optimize: ${config.skillDir}\n  pool ${split.pool.length}, validation ${split.validation.length}, test ${split.test.length} tasks; executor ${config.models.executor}, optimizer ${config.models.patcher}${config.settings.executor && config.settings.executor.kind !== "builtin" ? `, executor ${config.settings.executor.kind}` : ""}${note}\n  run folder: ${folder.dir}${options.resume ? " (resumed)" : ""}\n`,
     );
   }
-  const executor = await createExecutor(config.settings.executor ?? { kind: "builtin" }, {
-    hub,
-    executorModel: config.models.executor,
-  });
+  const choice = config.settings.executor ?? { kind: "builtin" };
+  const executor = queue
+    ? undefined
+    : await createExecutor(choice, { hub, executorModel: config.models.executor });
   const progress = new Progress({
     label: "optimize",
     quiet: options.quiet || options.json,
@@ -332,13 +341,26 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
     },
   });
   progress.follow(folder.events);
-  let summary: OptimizeSummary;
+  let summary: OptimizeSummary | undefined;
   try {
+    const rollouts = await queue?.openRollouts({
+      runId: folder.id,
+      hub,
+      limits: config.budget,
+      models: { executor: config.models.executor, judge: config.models.judge },
+      executor: choice.kind,
+      ...("bench" in config.source ? { benchmark: config.source.bench } : {}),
+      cache: config.cache,
+      hubSettings: hubSettings(config.configFile),
+      exclude: [dirname(folder.dir), config.cacheDir],
+      note: (line) => process.stderr.write(`${line}\n`),
+    });
     summary = await runOptimize({
       folder,
       hub,
       executorModel: config.models.executor,
-      executor,
+      ...(executor ? { executor } : {}),
+      ...(rollouts ? { rollouts } : {}),
       seedSkillDir: config.skillDir,
       split,
       // a run made before a setting existed takes its default
@@ -354,12 +376,29 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       `the completed work is kept: continue it with ${resumeCommand(folder.dir)}`,
     );
   } finally {
-    await executor.close();
+    await executor?.close();
+    // a finished run's jobs leave Redis; a stopped one keeps them for --resume
+    const note = await queue?.close(summary?.status === "done");
+    if (note && !options.quiet) process.stderr.write(`${note}\n`);
   }
   progress.stop();
   await writeReport(folder.dir);
   if (config.writeBack || options.writeBack) await writeBackBest(summary, config.skillDir);
   return summary;
+}
+
+/**
+ * The queue a run uses: --queue, else (on resume) the one it started with. Its config keeps the URL
+ * with credentials masked, so such a run must be given it again.
+ */
+function queueToUse(options: OptimizeCliOptions, config: OptimizeRunConfig): string | undefined {
+  if (options.queue !== undefined) return options.queue;
+  if (!options.resume || config.queue === undefined) return undefined;
+  if (config.queue.includes("***"))
+    throw new UsageError(
+      `${options.resume} ran its rollouts on the queue ${config.queue}, whose credentials config.json keeps masked: resume with --queue URL again`,
+    );
+  return config.queue;
 }
 
 /** Warns about a split that leaves the optimizer blind: no validation or no test tasks. */

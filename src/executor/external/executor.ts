@@ -19,8 +19,11 @@ export interface AgentConclusion {
   /** The agent's final message ("" when none). */
   finalText: string;
   error?: string;
-  /** Usage and dollars the agent reported for itself (the ledger's figures when it called its provider directly). */
-  reported?: { usage: TokenUsage & { cacheWrite?: number }; costUsd: number | null; calls: number };
+  /**
+   * Usage the agent reported for itself (the ledger's figures when it called its provider
+   * directly); costUsd undefined when it reports no dollars (they are priced like any call).
+   */
+  reported?: { usage: TokenUsage & { cacheWrite?: number }; costUsd?: number | null; calls: number };
   /** The model service refused the key: every task would fail the same way. */
   systemic?: string;
   /** What the agent said about itself, kept in the trajectory. */
@@ -56,7 +59,8 @@ export interface AgentAdapter<S extends AgentStream> {
   prepare?(context: RunContext): Promise<void>;
   args(context: RunContext): string[];
   env(context: RunContext): Record<string, string>;
-  stream(context: RunContext, started: number): S;
+  /** The agent's event reader; `stop` ends the agent early (it says why in its conclusion). */
+  stream(context: RunContext, started: number, stop: () => void): S;
   conclude(stream: S, process: AgentProcessResult, context: RunContext): AgentConclusion;
 }
 
@@ -124,7 +128,8 @@ export function externalExecutor<S extends AgentStream>(
       try {
         await adapter.prepare?.(context);
         before = await snapshotWorkspace(workspace);
-        stream = adapter.stream(context, started);
+        const early = new AbortController();
+        stream = adapter.stream(context, started, () => early.abort());
         const agent = await runAgentProcess({
           program: program.path,
           args: adapter.args(context),
@@ -134,6 +139,7 @@ export function externalExecutor<S extends AgentStream>(
           sandbox: request.sandbox,
           timeoutMs: request.taskTimeoutSec * 1000,
           onLine: (line) => stream.push(line),
+          signal: early.signal,
         });
         conclusion = adapter.conclude(stream, agent, context);
         if (agent.timedOut) {
@@ -165,7 +171,19 @@ export function externalExecutor<S extends AgentStream>(
         conclusion.error = "the agent ended without a final answer";
       }
       const usage = bridge?.usage ?? conclusion.reported?.usage ?? { input: 0, cachedInput: 0, output: 0 };
-      const costUsd = bridge ? bridge.costUsd : (conclusion.reported?.costUsd ?? null);
+      const reported = conclusion.reported;
+      const costUsd = bridge
+        ? bridge.costUsd
+        : reported === undefined
+          ? null
+          : reported.costUsd !== undefined
+            ? reported.costUsd
+            : deps.hub.costFor("executor", {
+                inputTokens: reported.usage.input,
+                cachedInputTokens: reported.usage.cachedInput,
+                cacheWriteTokens: reported.usage.cacheWrite ?? 0,
+                outputTokens: reported.usage.output,
+              });
       if (!bridge && conclusion.reported) {
         runCounter += 1;
         deps.hub.recordExternal("executor", {
