@@ -12,6 +12,7 @@ export {
   type ExecutorKind,
   type TaskRun,
   type TaskRunRequest,
+  type ToolCallSeen,
 } from "./types.js";
 
 export interface ExecutorDeps {

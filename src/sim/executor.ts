@@ -1,4 +1,4 @@
-import { SKILL_FILES_HEADING } from "../executor/builtin/prompt.js";
+import { SKILL_FILES_HEADING, WORKSPACE_FILES_LINE } from "../executor/builtin/prompt.js";
 import { SKILLS_HEADING, TOOL } from "../executor/builtin/protocol.js";
 import { hashUnit } from "../util/random.js";
 import { type Conversation, resultsOf } from "./conversation.js";
@@ -7,6 +7,7 @@ import { tableOf } from "./library/read.js";
 import { effectiveRules, parseRules } from "./library/rules.js";
 import { rulesForTable } from "./library/search.js";
 import { conditionHolds, contentWords, pointersIn } from "./reading.js";
+import { chooseSkill, type ListedSkill } from "./relevance.js";
 
 /** The simulated executor's next move: call one tool, or finish. */
 export type SimAction = { tool: string; input: Record<string, unknown> };
@@ -18,9 +19,23 @@ export interface SimExecutorSettings {
   callSeed: number;
 }
 
-function listedSkill(system: string): string | undefined {
+/** The skills the system prompt lists: `- <name>: <description>` lines under the heading, up to a blank line. */
+export function listedSkills(system: string): ListedSkill[] {
   const after = system.split(SKILLS_HEADING)[1];
-  return after ? /^- ([a-z0-9-]+):/m.exec(after.trimStart())?.[1] : undefined;
+  if (!after) return [];
+  const skills: ListedSkill[] = [];
+  for (const line of after.trimStart().split("\n")) {
+    const entry = /^- ([a-z0-9-]+): ?(.*)$/.exec(line);
+    if (!entry) break;
+    skills.push({ name: entry[1] as string, description: entry[2] ?? "" });
+  }
+  return skills;
+}
+
+/** The user's request as the agent weighs it against the skills: the task text, without the file list. */
+function requestOf(userText: string): string {
+  const at = userText.indexOf(WORKSPACE_FILES_LINE);
+  return at < 0 ? userText : userText.slice(0, at);
 }
 
 /** The body of an activation reply, and the files it lists. */
@@ -33,14 +48,18 @@ function readActivation(text: string): { body: string; files: string[] } {
 }
 
 /**
- * Plays an agent on a sim-world task (a simulation): activate the listed skill, read the data file,
+ * Plays an agent on a sim-world task (a simulation): activate the listed skill that the relevance rule
+ * (relevance.ts) picks for the request, if any, read the data file,
  * open the references whose pointers say to for this task, then answer the question by the rules
  * the skill text it read states (src/sim/library/rules.ts) — and by nothing else. Seeded noise makes
  * it skip a reference whose pointer does not say when to read it, and sometimes forget one rule.
  */
 export function simExecutorStep(conversation: Conversation, settings: SimExecutorSettings): SimAction {
-  const skillName = listedSkill(conversation.system);
   const activations = resultsOf(conversation, TOOL.activateSkill);
+  const skillName =
+    activations.length > 0
+      ? String(activations[0]?.input.name ?? "")
+      : chooseSkill(requestOf(conversation.userText), listedSkills(conversation.system), settings).chosen;
   if (skillName && activations.length === 0) return { tool: TOOL.activateSkill, input: { name: skillName } };
 
   const fileName = /\b[\w-]+\.csv\b/.exec(conversation.userText)?.[0];
