@@ -88,7 +88,11 @@ export function relevanceWords(text: string): Set<string> {
 }
 
 /** Scores every listed skill for a request and picks the one to activate, by the rule above. */
-export function chooseSkill(request: string, skills: ListedSkill[], settings: RelevanceSettings): SkillChoice {
+export function chooseSkill(
+  request: string,
+  skills: ListedSkill[],
+  settings: RelevanceSettings,
+): SkillChoice {
   const asked = relevanceWords(request);
   const described = skills.map((skill) => relevanceWords(skill.description));
   const claims = new Map<string, number>();

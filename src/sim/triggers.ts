@@ -76,7 +76,9 @@ export function simTriggerDiagnosis(user: string): TriggerDiagnosis {
 
   const diagnosis: TriggerDiagnosis = { missed: [], falseTriggers: [], summary: "" };
   if (claim.length > 0) {
-    const ids = missed.filter((q) => claim.some((word) => relevanceWords(q.query).has(word))).map((q) => q.id);
+    const ids = missed
+      .filter((q) => claim.some((word) => relevanceWords(q.query).has(word)))
+      .map((q) => q.id);
     diagnosis.missed.push({
       label: "Requests using unclaimed words",
       queries: ids,
@@ -135,9 +137,11 @@ export function simDescriptionPatch(user: string): DescriptionReply {
   const current = descriptionIn(sections.get("Skill under study")?.body);
   const diagnosis = jsonBlocks(sections.get("Diagnosis")?.body ?? "")[0] as TriggerDiagnosis;
   const tried = new Set(
-    ((jsonBlocks(sections.get("Tried before and did worse")?.body ?? "")[0] ?? []) as Array<{
-      description: string;
-    }>).map((entry) => entry.description),
+    (
+      (jsonBlocks(sections.get("Tried before and did worse")?.body ?? "")[0] ?? []) as Array<{
+        description: string;
+      }>
+    ).map((entry) => entry.description),
   );
   const normalize = (words: string[]) => words.flatMap((word) => [...relevanceWords(word)]);
   const cede = [...new Set(diagnosis.falseTriggers.flatMap((group) => normalize(group.words)))];

@@ -10,7 +10,9 @@ import type { ToolCallSeen } from "../executor/types.js";
  */
 export function activationOf(call: ToolCallSeen, installed: readonly string[]): string | undefined {
   const known = (name: unknown) =>
-    typeof name === "string" ? installed.find((skill) => skill === name.trim().replace(/^\//, "")) : undefined;
+    typeof name === "string"
+      ? installed.find((skill) => skill === name.trim().replace(/^\//, ""))
+      : undefined;
   const input = asRecord(call.input);
   const native = call.native ? { name: call.native.name, input: asRecord(call.native.input) } : undefined;
   if (call.name === "activate_skill") return known(input.name);

@@ -75,8 +75,7 @@ export function triggerMetrics(probes: ProbeRecord[]): TriggerMetrics {
     recall: recall === null ? null : round4(recall),
     f1: f1 === null ? null : round4(f1),
     ci95: { precision: interval(c.tp, c.tp + c.fp), recall: interval(c.tp, c.tp + c.fn), f1: f1Interval },
-    balancedAccuracy:
-      recall === null || specificity === null ? null : round4((recall + specificity) / 2),
+    balancedAccuracy: recall === null || specificity === null ? null : round4((recall + specificity) / 2),
   };
 }
 

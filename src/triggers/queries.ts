@@ -25,7 +25,10 @@ export async function loadTriggerQueries(file: string): Promise<TriggerQuery[]> 
   }
   const queries: TriggerQuery[] = [];
   const seen = new Map<string, number>();
-  for (const [index, raw] of text.replace(/^\uFEFF/, "").split(/\r?\n/).entries()) {
+  for (const [index, raw] of text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .entries()) {
     const line = raw.trim();
     if (line === "" || line.startsWith("//")) continue;
     const where = `${file}:${index + 1}`;

@@ -17,7 +17,11 @@ import type { Skill } from "../../skill/index.js";
 import { evaluateTriggers } from "../../triggers/evaluate.js";
 import { defaultLibraryDir, loadLibrary } from "../../triggers/library.js";
 import { finishTriggerRun, type TriggerOptimizeSummary } from "../../triggers/optimize/finish.js";
-import { runTriggerLoop, type TriggerGate, type TriggerOptimizeSettings } from "../../triggers/optimize/loop.js";
+import {
+  runTriggerLoop,
+  type TriggerGate,
+  type TriggerOptimizeSettings,
+} from "../../triggers/optimize/loop.js";
 import { loadTriggerQueries } from "../../triggers/queries.js";
 import { splitQueries, type TriggerSplit } from "../../triggers/split.js";
 import type { TriggerEvalSummary, TriggerMetrics } from "../../triggers/types.js";
@@ -114,7 +118,9 @@ export function register(program: Command): void {
     )
     .action(async (options: TriggerCliOptions, command: Command) => {
       const summary = await triggersEval(options, repeatOf(command, options));
-      process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatTriggerEval(summary));
+      process.stdout.write(
+        options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatTriggerEval(summary),
+      );
     });
 
   addTriggerOptions(
@@ -199,7 +205,10 @@ async function prepare(
   return { config, roles, skill, library, libraryDir, choice: executorChoice(options, config) };
 }
 
-async function triggersEval(options: TriggerCliOptions, repeat: number): Promise<TriggerEvalSummary & { runDir: string }> {
+async function triggersEval(
+  options: TriggerCliOptions,
+  repeat: number,
+): Promise<TriggerEvalSummary & { runDir: string }> {
   const prepared = await prepare(options, ["executor"]);
   const queries = await loadTriggerQueries(options.queries as string);
   const { roles, skill, library, choice } = prepared;
@@ -275,14 +284,19 @@ interface TriggerRunConfig {
   cacheDir: string;
 }
 
-async function triggersOptimize(options: TriggerOptimizeCliOptions, repeat: number): Promise<TriggerOptimizeSummary> {
+async function triggersOptimize(
+  options: TriggerOptimizeCliOptions,
+  repeat: number,
+): Promise<TriggerOptimizeSummary> {
   const started = Date.now();
   let config: TriggerRunConfig;
   let folder: ReturnType<typeof runFolderAt>;
   if (options.resume) {
     folder = runFolderAt(options.resume);
     if (!existsSync(folder.config))
-      throw new SkillgradError(`${options.resume} is not a run folder: pass the folder of a trigger optimize run`);
+      throw new SkillgradError(
+        `${options.resume} is not a run folder: pass the folder of a trigger optimize run`,
+      );
     config = readJsonFileSync<TriggerRunConfig>(folder.config, "the run's configuration", "start a new run");
     if (config.command !== "triggers optimize")
       throw new UsageError(`${options.resume} is not a trigger optimize run: resume it with its own command`);
@@ -350,8 +364,13 @@ async function triggersOptimize(options: TriggerOptimizeCliOptions, repeat: numb
       `triggers optimize: ${seedSkill.name} among ${library.length} competing skills; ${config.split.train.length} training and ${config.split.heldout.length} held-out queries × ${config.settings.repeat}; executor ${config.settings.executor.kind}, model ${config.models.executor}, optimizer ${config.models.patcher}${isSimulated(config.models.executor) ? " — sim is an offline simulation" : ""}\nrun folder: ${folder.dir}${options.resume ? " (resumed)" : ""}\n`,
     );
   }
-  setInterruptNote(`the run is saved; continue it with ${resumeCommand(folder.dir).replace("optimize", "triggers optimize")}`);
-  const executor = await createExecutor(config.settings.executor, { hub, executorModel: config.models.executor });
+  setInterruptNote(
+    `the run is saved; continue it with ${resumeCommand(folder.dir).replace("optimize", "triggers optimize")}`,
+  );
+  const executor = await createExecutor(config.settings.executor, {
+    hub,
+    executorModel: config.models.executor,
+  });
   try {
     await recordEvent(folder, { type: "optimize-start" });
     const input = {
@@ -407,7 +426,9 @@ function formatTriggerEval(summary: TriggerEvalSummary & { runDir: string }): st
     for (const id of ids) {
       const q = byId.get(id);
       if (!q) continue;
-      const others = Object.entries(q.others).map(([name, n]) => `${name} ×${n}`).join(", ");
+      const others = Object.entries(q.others)
+        .map(([name, n]) => `${name} ×${n}`)
+        .join(", ");
       lines.push(`  ${id}  rate ${q.triggers}/${q.runs}  ${q.query}${others ? `  [took: ${others}]` : ""}`);
     }
   };

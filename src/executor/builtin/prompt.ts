@@ -16,7 +16,9 @@ export function executorSystemPrompt(skill: Skill | undefined, otherSkills: Skil
     lines.push(
       "",
       SKILLS_HEADING,
-      ...[skill, ...otherSkills].map((one) => `- ${one.name}: ${one.description.replace(/\s+/g, " ").trim()}`),
+      ...[skill, ...otherSkills].map(
+        (one) => `- ${one.name}: ${one.description.replace(/\s+/g, " ").trim()}`,
+      ),
       "",
       `Skills hold instructions for tasks like yours. Call ${TOOL.activateSkill} with a skill's name to read it when it`,
       `is relevant, and follow it; read the files it points to with ${TOOL.readSkillFile}.`,

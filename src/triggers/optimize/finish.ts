@@ -4,7 +4,12 @@ import { BudgetExceededError, type LedgerTotals } from "../../models/index.js";
 import { loadSkill } from "../../skill/index.js";
 import { evaluateTriggers } from "../evaluate.js";
 import type { TriggerMetrics } from "../types.js";
-import { onceTriggerStage, type TriggerOptimizeInput, type TriggerState, type TriggerVersion } from "./loop.js";
+import {
+  onceTriggerStage,
+  type TriggerOptimizeInput,
+  type TriggerState,
+  type TriggerVersion,
+} from "./loop.js";
 
 export interface VersionSummary {
   version: string;
@@ -27,7 +32,12 @@ export interface TriggerOptimizeSummary {
   seed: VersionSummary;
   best: VersionSummary;
   final: VersionSummary;
-  versions: Array<Pick<TriggerVersion, "id" | "iteration" | "accepted"> & { trainF1: number | null; heldoutF1: number | null }>;
+  versions: Array<
+    Pick<TriggerVersion, "id" | "iteration" | "accepted"> & {
+      trainF1: number | null;
+      heldoutF1: number | null;
+    }
+  >;
   testNote: string | null;
   bestSkillDir: string;
   costUsd: number | null;

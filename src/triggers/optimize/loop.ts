@@ -2,8 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { askJson } from "../../compare/ask.js";
-import type { ExecutorChoice } from "../../executor/types.js";
-import type { Executor } from "../../executor/types.js";
+import type { Executor, ExecutorChoice } from "../../executor/types.js";
 import { BudgetExceededError, type ModelHub } from "../../models/index.js";
 import { type RunFolder, recordEvent } from "../../runs/run-folder.js";
 import type { SandboxMode } from "../../sandbox/index.js";
@@ -159,7 +158,16 @@ export async function runTriggerLoop(input: TriggerOptimizeInput): Promise<Trigg
     await rm(join(folder.dir, "skills", "v000"), { recursive: true, force: true });
     await mkdir(join(folder.dir, "skills", "v000"), { recursive: true });
     await saveSkillVersion(seedSkill, skillDir("v000"));
-    state = { format: 1, kind: "triggers", status: "running", iteration: 0, current: "v000", best: "v000", versions: [], rejected: [] };
+    state = {
+      format: 1,
+      kind: "triggers",
+      status: "running",
+      iteration: 0,
+      current: "v000",
+      best: "v000",
+      versions: [],
+      rejected: [],
+    };
     await save(state);
   }
 
@@ -201,7 +209,9 @@ export async function runTriggerLoop(input: TriggerOptimizeInput): Promise<Trigg
   }
   return state;
 
-  async function runIteration(iteration: number): Promise<{ by: TriggerState["stoppedBy"]; reason: string } | null> {
+  async function runIteration(
+    iteration: number,
+  ): Promise<{ by: TriggerState["stoppedBy"]; reason: string } | null> {
     const dir = join(folder.dir, "iterations", String(iteration).padStart(3, "0"));
     await mkdir(dir, { recursive: true });
     const current = state.versions.find((v) => v.id === state.current) as TriggerVersion;
@@ -237,7 +247,12 @@ export async function runTriggerLoop(input: TriggerOptimizeInput): Promise<Trigg
         patchPrompt(skill, competitors, diagnosed.diagnosis as TriggerDiagnosis, state.rejected),
         descriptionReply,
       );
-      if (!asked.ok) return { reply: null, applied: false, reason: `the editor's reply could not be used: ${asked.error}` };
+      if (!asked.ok)
+        return {
+          reply: null,
+          applied: false,
+          reason: `the editor's reply could not be used: ${asked.error}`,
+        };
       const reply: DescriptionReply = asked.value;
       const description = reply.description.replace(/\s+/g, " ").trim();
       if (description === current.description.replace(/\s+/g, " ").trim())
@@ -268,7 +283,9 @@ export async function runTriggerLoop(input: TriggerOptimizeInput): Promise<Trigg
         accepted: gateAccepts(settings.gate, score, currentScore),
       };
     });
-    const candidate = await loadSkill(existsSync(skillDir(id)) ? skillDir(id) : join(dir, "rejected-skill", seedSkill.name));
+    const candidate = await loadSkill(
+      existsSync(skillDir(id)) ? skillDir(id) : join(dir, "rejected-skill", seedSkill.name),
+    );
     const record: TriggerVersion = {
       id,
       hash: skillHash(candidate),
