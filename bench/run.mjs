@@ -41,6 +41,10 @@ const SECTIONS = {
     note: "sim world (a simulation): optimizer overhead = an iteration's wall time with zero model latency / with 300 ms per call; target under 10%",
     ...run("optimize-overhead.mjs", [300, 4]),
   }),
+  simAblations: () => ({
+    note: "sim worlds (a simulation): optimize with and without momentum and contrastive diagnosis on 8 generated worlds (world seed = run seed), test pass rates as they come; sd is the sample standard deviation over seeds; the sim has no mechanism that makes an ablation lose",
+    ...run("sim-ablations.mjs", [8]),
+  }),
   wtqGrade: () => ({
     note: "in-process: all 4,344 WTQ test predictions; target under one second",
     ...run("wtq-grade.mjs"),
@@ -64,6 +68,14 @@ const SECTIONS = {
   recalc: () => ({
     note: "LibreOffice recalculation of the 28 formula outputs: files per second with one start per file (before) and one start per batch (after)",
     ...run("recalc.mjs", [6]),
+  }),
+  crashLoop: () => ({
+    note: "sim world (a simulation): one optimize run killed with SIGKILL at 10 random moments (spread over its paid calls), resumed after each; target: the same final skill as an uninterrupted run of the seed, and no request paid twice",
+    ...run("crash-loop.mjs", [10]),
+  }),
+  localFootprint: () => ({
+    note: "install size: a plain install of skillgrad (packed, production packages) and what node-llama-cpp, the optional peer dependency for local: models, adds on this platform",
+    ...run("local-footprint.mjs"),
   }),
   firstModelCall: () => ({
     note: "whole process: time from start to the first model call of eval and optimize (local OpenAI-compatible server), median of 7 runs",

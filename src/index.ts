@@ -39,14 +39,14 @@ export {
   resolveRoleModels,
   summarizeLedger,
 } from "./models/index.js";
-// the optimizer
-export { type DiagnoseItem, diagnoseAll } from "./optimizer/diagnose.js";
 export type { OptimizeSummary } from "./optimizer/finish.js";
-export type { Gate, OptimizeSettings, TaskSplit } from "./optimizer/loop.js";
-export { updateMomentum } from "./optimizer/momentum.js";
 export { DEFAULT_SETTINGS, runOptimize, splitTasks } from "./optimizer/optimize.js";
-export { type PatchOutcome, patchSkill } from "./optimizer/patch.js";
 export type { Diagnosis, Overlay, Pattern, PatternMemory } from "./optimizer/records.js";
+// the optimizer
+export { type DiagnoseItem, diagnoseAll } from "./optimizer/stages/diagnose.js";
+export { updateMomentum } from "./optimizer/stages/momentum.js";
+export { type PatchOutcome, patchSkill } from "./optimizer/stages/patch.js";
+export type { Gate, OptimizeInput, OptimizeSettings, TaskSplit } from "./optimizer/types.js";
 export { type WriteBackResult, writeBack } from "./optimizer/write-back.js";
 export { createRunFolder, type RunFolder, runFolderAt } from "./runs/run-folder.js";
 // the forward pass: sandbox and executor

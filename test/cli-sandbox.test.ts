@@ -14,6 +14,7 @@ import { createServer, type Server } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cgroupParent } from "../src/sandbox/cgroup.js";
 import { hasBwrap } from "../src/sandbox/index.js";
 import { runCli } from "./helpers/cli.js";
 import { startFakeOpenAI } from "./helpers/fake-openai.js";
@@ -340,6 +341,75 @@ describe.runIf(asRoot)("as root, skillgrad never hands a folder it did not creat
     }
   });
 });
+
+describe.each(bwrapInstalled ? (["bwrap", "none"] as const) : (["none"] as const))(
+  "skillgrad sandbox run --sandbox %s: memory and disk caps",
+  (mode) => {
+    // Four processes of 80 MiB each: under any per-process cap, over a 200 MiB total.
+    const fourProcesses = [
+      "sh",
+      "-c",
+      "for i in 1 2 3 4; do python3 -c \"x = bytearray(80 << 20); import time; time.sleep(2); print('survived')\" & done; wait; echo end",
+    ];
+
+    it("stops a command whose processes together go over --memory-total (where a memory cgroup is writable)", async () => {
+      const workspace = await freshWorkspace();
+      const result = await sandboxRun(mode, workspace, fourProcesses, ["--memory-total", "200"]);
+      if (cgroupParent()) {
+        expect(result.code).toBe(137);
+        expect(result.stdout).not.toContain("end");
+        expect(result.stderr).toContain("its processes together used more than 200 MiB of memory");
+      } else {
+        expect(result.stderr).toContain("no writable memory cgroup here, so --memory-total was not applied");
+      }
+      await expectFollowUpWorks(mode, workspace);
+    });
+
+    it("without a cgroup (SKILLGRAD_CGROUP=off), says so, and caps each process at 2048 MiB instead", async () => {
+      const workspace = await freshWorkspace();
+      const env = { ...SECRETS, SKILLGRAD_CGROUP: "off" };
+      const run = (command: string[], extra: string[] = []) =>
+        runCli(["sandbox", "run", "--sandbox", mode, "--workspace", workspace, ...extra, "--", ...command], {
+          env,
+        });
+      const together = await run(fourProcesses, ["--memory-total", "200"]);
+      expect(together.code).toBe(0);
+      expect(together.stdout).toContain("end");
+      expect(together.stderr).toContain("--memory-total was not applied");
+      const big = await run(["python3", "-c", "x = bytearray(2300 << 20); print('allocated')"]);
+      expect(big.stdout).not.toContain("allocated");
+      expect(big.stderr).toContain("MemoryError");
+    });
+
+    it("stops a command that makes the workspace grow past --disk, and lets the next one delete files", async () => {
+      const workspace = await freshWorkspace();
+      const fill = await sandboxRun(
+        mode,
+        workspace,
+        ["sh", "-c", "for i in $(seq 200); do head -c 1048576 /dev/zero > f$i; sleep 0.01; done; echo done"],
+        ["--disk", "50"],
+      );
+      expect(fill.code).not.toBe(0);
+      expect(fill.stdout).not.toContain("done");
+      expect(fill.stderr).toContain("the workspace grew past its disk cap of 50 MiB");
+      const grow = await sandboxRun(
+        mode,
+        workspace,
+        ["sh", "-c", "for i in $(seq 20); do head -c 1048576 /dev/zero > g$i; sleep 0.05; done; echo grew"],
+        ["--disk", "50"],
+      );
+      expect(grow.stdout).not.toContain("grew");
+      const clean = await sandboxRun(
+        mode,
+        workspace,
+        ["sh", "-c", "rm -f f* g*; echo cleaned"],
+        ["--disk", "50"],
+      );
+      expect(clean.code).toBe(0);
+      expect(clean.stdout).toBe("cleaned\n");
+    });
+  },
+);
 
 describe.skipIf(!bwrapInstalled)("skillgrad sandbox run --sandbox bwrap: the isolation holds", () => {
   let server: Server;

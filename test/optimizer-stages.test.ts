@@ -1,13 +1,13 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateSimWorld } from "../src/benchmarks/sim/world.js";
 import { ModelHub } from "../src/models/index.js";
-import type { OptimizeSettings } from "../src/optimizer/loop.js";
 import { DEFAULT_SETTINGS, runOptimize, splitTasks } from "../src/optimizer/optimize.js";
 import { PROMPTS, roleLine } from "../src/optimizer/prompts.js";
+import type { OptimizeSettings } from "../src/optimizer/types.js";
 import { createRunFolder } from "../src/runs/run-folder.js";
 import { createSimModel } from "../src/sim/index.js";
 import { loadTasks } from "../src/tasks/load.js";
@@ -56,6 +56,7 @@ function roleOf(call: ScriptedCall): "diagnose" | "momentum" | "patch" | "other"
 
 interface Script {
   diagnose?: (call: ScriptedCall, n: number) => string;
+  momentum?: (call: ScriptedCall, n: number) => string;
   patch: (call: ScriptedCall, n: number) => string;
 }
 
@@ -72,11 +73,11 @@ async function optimizeWith(
     tasks.map((t) => t.id),
     { spec: parseSplitSpec(spec), specText: spec, seed: 0, benchmark: "sim" },
   );
-  const counters = { diagnose: 0, patch: 0 };
+  const counters = { diagnose: 0, momentum: 0, patch: 0 };
   const optimizer = scriptedModel((call) => {
     const role = roleOf(call);
     if (role === "diagnose") return (script.diagnose ?? (() => diagnosis))(call, counters.diagnose++);
-    if (role === "momentum") return emptyMomentum;
+    if (role === "momentum") return (script.momentum ?? (() => emptyMomentum))(call, counters.momentum++);
     if (role === "patch") return script.patch(call, counters.patch++);
     return "unexpected role";
   });
@@ -223,5 +224,105 @@ describe("optimizer stages (sim executor, scripted optimizer model)", () => {
     expect(state.status).toBe("stopped");
     expect(existsSync(join(folder.dir, "summary.json"))).toBe(true);
     expect(existsSync(join(summary.bestSkillDir, "SKILL.md"))).toBe(true);
+  });
+});
+
+/** Two patterns anchored at the same section, as a scripted momentum keeper returns them. */
+const sharedAnchorMomentum = JSON.stringify({
+  memory: {
+    patterns: ["domain-rule", "other-rule"].map((slug) => ({
+      slug,
+      kind: "workflow",
+      anchor: "section:workflow",
+      description: `${slug} guidance`,
+      appearances: [],
+      latestBehaviour: "",
+      action: "",
+      remedies: [],
+    })),
+  },
+  overlay: { entries: [], themes: [] },
+});
+
+/** An edit that changes the words of the workflow but nothing the sim agent acts on. */
+const neutralWorkflowEdit = (n: number) =>
+  patcherReply([
+    {
+      anchor: "section:workflow",
+      edit: {
+        op: "replace_section",
+        slug: "workflow",
+        content: `\n1. Open the CSV file named in the task (pass ${n}).\n2. Apply the conventions below, and those of any reference this skill points you to, before computing.\n3. Reply with the value only.\n`,
+      },
+    },
+  ]);
+
+describe("the remedy log (item 5)", () => {
+  it("records no remedy for a patch a strict gate rejects", async () => {
+    const { folder } = await optimizeWith(
+      { momentum: () => sharedAnchorMomentum, patch: (_call, n) => neutralWorkflowEdit(n) },
+      { gate: "strict", maxIterations: 3, trainSize: 12 },
+    );
+    for (const iteration of ["001", "002", "003"]) {
+      const gate = await readJson(join(folder.dir, "iterations", iteration, "gate.json"));
+      expect(gate.accepted, iteration).toBe(false); // equal validation: strict rejects
+    }
+    const state = await readJson(folder.state);
+    expect(state.memory.patterns.map((p: { remedies: unknown[] }) => p.remedies)).toEqual([[], []]);
+    expect(state.patches).toEqual([]);
+  });
+
+  it("credits an accepted edit only to the pattern it served, not to every pattern at its anchor", async () => {
+    const { folder } = await optimizeWith(
+      { momentum: () => sharedAnchorMomentum, patch: (_call, n) => neutralWorkflowEdit(n) },
+      { gate: "none", maxIterations: 3, trainSize: 12 },
+    );
+    const state = await readJson(folder.state);
+    const remedies = Object.fromEntries(
+      state.memory.patterns.map((p: { slug: string; remedies: Array<{ iteration: number }> }) => [
+        p.slug,
+        p.remedies.map((r) => r.iteration),
+      ]),
+    );
+    expect(remedies).toEqual({ "domain-rule": [1, 2, 3], "other-rule": [] });
+  });
+});
+
+describe("the optimizer's structure (item 9)", () => {
+  const source = (path: string) => readFileSync(join(REPO, "src", path), "utf8");
+  const imports = (path: string) => [...source(path).matchAll(/from "([^"]+)"/g)].map((m) => m[1] as string);
+
+  it("has one module per stage, each (context, input) → record", () => {
+    for (const stage of ["execute", "diagnose", "momentum", "patch", "gate"])
+      expect(existsSync(join(REPO, "src", "optimizer", "stages", `${stage}.ts`)), stage).toBe(true);
+    expect(source("optimizer/stages/execute.ts")).toMatch(
+      /export async function executeStage\(ctx: StageContext, input: /,
+    );
+    expect(source("optimizer/stages/gate.ts")).toMatch(
+      /export async function gateStage\(\s*ctx: StageContext,\s*input: /,
+    );
+  });
+
+  it("keeps Gate, OptimizeInput and OptimizeSettings in one types module that imports no optimizer module", () => {
+    expect(imports("optimizer/types.ts").filter((from) => from.startsWith("./"))).toEqual([]);
+    expect(imports("optimizer/gate.ts")).toEqual(["./types.js"]);
+    expect(imports("optimizer/evaluate-version.ts").some((from) => from.includes("loop"))).toBe(false);
+  });
+
+  it("has one typed union of run events, used by the loop, live progress and the report", () => {
+    expect(source("runs/events.ts")).toMatch(/export type RunEvent =/);
+    expect(imports("optimizer/loop.ts")).toContain("../runs/events.js");
+    expect(imports("runs/progress.ts")).toContain("./events.js");
+    expect(imports("runs/report/load.ts")).toContain("../events.js");
+  });
+
+  it("keeps the sim out of src/models: models depends only on the SDK and its own files", () => {
+    const dir = join(REPO, "src", "models");
+    const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter(
+      (file) => file.endsWith(".ts") && !file.endsWith(".test.ts"),
+    );
+    for (const file of files) {
+      for (const from of imports(join("models", file))) expect(from, file).not.toMatch(/sim/);
+    }
   });
 });

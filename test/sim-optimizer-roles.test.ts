@@ -3,10 +3,10 @@ import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type DiagnoseItem, diagnoseAll, isMissing } from "../src/optimizer/diagnose.js";
-import { EMPTY_MEMORY, recordRemedies, updateMomentum } from "../src/optimizer/momentum.js";
-import { blockingProblems, type PatchSignals, patchSkill } from "../src/optimizer/patch.js";
 import type { Diagnosis, MissingDiagnosis } from "../src/optimizer/records.js";
+import { type DiagnoseItem, diagnoseAll, isMissing } from "../src/optimizer/stages/diagnose.js";
+import { EMPTY_MEMORY, recordRemedies, updateMomentum } from "../src/optimizer/stages/momentum.js";
+import { blockingProblems, type PatchSignals, patchSkill } from "../src/optimizer/stages/patch.js";
 import { createSimModel, type SimModelOptions } from "../src/sim/index.js";
 import { answerQuestion, parseQuestion, type Question } from "../src/sim/library/question.js";
 import { tableOf } from "../src/sim/library/read.js";
@@ -343,7 +343,7 @@ describe("the sim patcher (a simulation)", () => {
     });
     if (!two.ok) throw new Error(two.error);
     const dir = await copySeed();
-    const outcome = await patch(dir, { overlay: two.value.overlay, memory: two.value.memory });
+    const outcome = await patch(dir, { diagnoses, overlay: two.value.overlay, memory: two.value.memory });
     expect(outcome.applied.map((e) => e.anchor)).toEqual(["section:conventions"]);
     const conventions = (await loadSkill(dir)).sections.find((s) => s.slug === "conventions");
     expect(rulesOf(conventions?.content ?? "")).toEqual(

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Help } from "commander";
 import { errorMessage, SkillgradError, storageError } from "../errors.js";
-import { maskText } from "../models/secrets.js";
 import { removePendingTempFilesSync } from "../util/fs.js";
+import { maskText } from "../util/secrets.js";
 import { VERSION } from "../version.js";
 import { commands } from "./commands/index.js";
 import { interruptMessage } from "./interrupt.js";
@@ -81,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * What the CLI prints is masked like every record it writes (src/models/secrets.ts): a summary
+ * What the CLI prints is masked like every record it writes (src/util/secrets.ts): a summary
  * names the model (its URL may hold credentials) and an error may quote what a server echoed back.
  */
 function maskPrinted(stream: NodeJS.WriteStream): void {

@@ -30,6 +30,8 @@ export interface RunOptions {
   quiet: boolean;
   rpm?: number;
   tpm?: number;
+  /** Redis URL: rollouts go to queue workers (skillgrad worker) instead of running here. */
+  queue?: string;
 }
 
 export function addRunOptions(command: Command): Command {
@@ -73,6 +75,10 @@ export function addRunOptions(command: Command): Command {
       "--tpm <n>",
       "tokens per minute per provider (estimated before a call, corrected after)",
       positiveInt,
+    )
+    .option(
+      "--queue <url>",
+      "run the rollouts on queue workers (skillgrad worker) through Redis: redis://host[:port][/db] (user:password@host to log in), or rediss:// for TLS",
     )
     .option("--json", "print only the summary object (JSON) on stdout")
     .option("--quiet", "print no progress");

@@ -1,17 +1,18 @@
 import { mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import pLimit from "p-limit";
 import { errorMessage } from "../errors.js";
 import { builtinExecutor } from "../executor/builtin/index.js";
 import { RUN_OUTCOMES, type RunOutcome, type TokenUsage } from "../executor/trajectory.js";
-import type { Executor, TaskRun } from "../executor/types.js";
-import { type Grade, type Grader, graderFor, needsJudge } from "../graders/index.js";
+import type { Executor } from "../executor/types.js";
+import type { Grader } from "../graders/index.js";
 import { BudgetExceededError, type LedgerTotals, type ModelHub } from "../models/index.js";
 import { type RunFolder, recordEvent } from "../runs/run-folder.js";
 import type { SandboxMode } from "../sandbox/index.js";
 import { type Skill, skillHash } from "../skill/index.js";
 import type { Task } from "../tasks/types.js";
 import { appendJsonLine, writeFileAtomic } from "../util/fs.js";
+import { localRollouts, type RolloutRunner } from "./rollout.js";
 import { round4, wilsonInterval } from "./stats.js";
 
 /** One graded task run: the record every later stage (and the report) reads. */
@@ -26,6 +27,8 @@ export interface TaskResult {
   error?: string;
   /** Trajectory file, relative to the run folder. */
   trajectory: string;
+  /** The workspace the agent left, relative to the run folder, when workspaces are kept. */
+  workspace?: string;
   usage: TokenUsage;
   /** Dollars the run spent (null: a price is unknown; absent in older runs). */
   costUsd?: number | null;
@@ -43,6 +46,8 @@ export interface EvaluateOptions {
   executorModel: string;
   /** The agent that runs each task (default: the built-in agent on the hub's executor model). */
   executor?: Executor;
+  /** Where the rollouts run (default: here, with `executor` and `grader`; a queue sends them to workers). */
+  rollouts?: RolloutRunner;
   folder: RunFolder;
   /** Where results and trajectories of this evaluation go, relative to the run folder ("" = top). */
   subdir?: string;
@@ -90,11 +95,6 @@ export interface EvalSummary {
   notRun: number;
 }
 
-function gradeFailure(run: TaskRun): Grade | undefined {
-  if (run.outcome === "answered") return undefined;
-  return { pass: false, score: 0, feedback: `no answer: ${run.error ?? run.outcome}` };
-}
-
 /**
  * Runs every task (`repeat` times), grades each outcome, and streams results and trajectories to the
  * run folder as they finish, so memory stays flat and a crash keeps what was done. A model-service
@@ -108,9 +108,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
   const trajectoriesDir = join(base, "trajectories");
   const workspacesDir = join(base, "workspaces");
   const modelName = options.executorModel;
-  const executor = options.executor ?? builtinExecutor(options.hub, modelName);
+  const rollouts =
+    options.rollouts ??
+    localRollouts(options.executor ?? builtinExecutor(options.hub, modelName), {
+      hub: options.hub,
+      ...(options.grader ? { grader: options.grader } : {}),
+    });
   const totalsBefore = options.hub.totals().total;
-  const limit = pLimit(options.concurrency);
+  const limit = pLimit(rollouts.inFlight ?? options.concurrency);
   const jobs = tasks.flatMap((task) =>
     Array.from({ length: options.repeat }, (_, repeat) => ({ task, repeat })),
   );
@@ -131,32 +136,23 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
 
   const one = async ({ task, repeat }: { task: Task; repeat: number }) => {
     if (fatal) return;
-    const run = await executor.run({
+    const { run, grade } = await rollouts.run({
       task,
       skill: options.skill,
       workspaceRoot: workspacesDir,
       sandbox: options.sandbox,
+      trustGraders: options.trustGraders ?? false,
       maxTurns: options.maxTurns,
       commandTimeoutSec: options.commandTimeoutSec,
       taskTimeoutSec: options.taskTimeoutSec,
       repeat,
     });
-    const grade =
-      gradeFailure(run) ??
-      (await (options.grader?.(task) ?? graderFor(task.grader))({
-        task,
-        answer: run.answer,
-        workspace: run.workspace,
-        judge: needsJudge(task.grader) ? options.hub.model("judge") : undefined,
-        sandbox: options.sandbox,
-        trustGraders: options.trustGraders ?? false,
-      }));
     const trajectoryFile = `${safeName(task.id)}.r${repeat}.json`;
     await writeFileAtomic(
       join(trajectoriesDir, trajectoryFile),
       JSON.stringify({ ...run.trajectory, grade }, null, 1),
     );
-    if (!options.keepWorkspaces) await rm(run.workspace, { recursive: true, force: true });
+    if (!options.keepWorkspaces && run.workspace) await rm(run.workspace, { recursive: true, force: true });
     const result: TaskResult = {
       taskId: task.id,
       repeat,
@@ -167,6 +163,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
       answer: run.answer,
       ...(run.error ? { error: run.error } : {}),
       trajectory: join(options.subdir ?? "", "trajectories", trajectoryFile),
+      ...(options.keepWorkspaces ? { workspace: relative(folder.dir, run.workspace) } : {}),
       usage: run.trajectory.usage,
       ...(run.trajectory.costUsd !== undefined ? { costUsd: run.trajectory.costUsd } : {}),
       files: run.files,
@@ -214,7 +211,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalSummary> {
     runId: folder.id,
     runDir: folder.dir,
     model: modelName,
-    executor: executor.kind,
+    executor: rollouts.executorKind,
     skill: options.skill ? { name: options.skill.name, hash: skillHash(options.skill) } : null,
     tasks: tasks.length,
     runs: done,

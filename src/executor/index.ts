@@ -1,6 +1,8 @@
 import { SkillgradError } from "../errors.js";
 import type { ModelHub } from "../models/index.js";
 import { builtinExecutor } from "./builtin/index.js";
+import { claudeCodeExecutor } from "./claude-code/index.js";
+import { codexExecutor } from "./codex/index.js";
 import type { Executor, ExecutorChoice } from "./types.js";
 
 export { builtinExecutor } from "./builtin/index.js";
@@ -19,6 +21,8 @@ export interface ExecutorDeps {
   hub: ModelHub;
   /** The executor role's model string. */
   executorModel: string;
+  /** Where an external agent's model key and base URL are read (default: process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 /** The executor a run chose; close it when the run is done. */
@@ -26,6 +30,10 @@ export async function createExecutor(choice: ExecutorChoice, deps: ExecutorDeps)
   switch (choice.kind) {
     case "builtin":
       return builtinExecutor(deps.hub, deps.executorModel);
+    case "claude-code":
+      return claudeCodeExecutor({ ...deps, ...(choice.bin ? { bin: choice.bin } : {}) });
+    case "codex":
+      return codexExecutor({ ...deps, ...(choice.bin ? { bin: choice.bin } : {}) });
     default:
       throw new SkillgradError(
         `executor ${choice.kind} is not available in this build; use --executor builtin`,

@@ -7,7 +7,7 @@ import type { RunOutcome, Trajectory } from "./trajectory.js";
 export type ExecutorKind = "builtin" | "claude-code" | "codex";
 
 /** The executors this build can run (what --executor and the config file accept). */
-export const EXECUTOR_KINDS: readonly ExecutorKind[] = ["builtin"];
+export const EXECUTOR_KINDS: readonly ExecutorKind[] = ["builtin", "claude-code", "codex"];
 
 /** Which executor a run uses, as saved in its config (so a resumed run uses the same one). */
 export interface ExecutorChoice {

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { renameSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LanguageModelV3CallOptions, LanguageModelV3GenerateResult } from "@ai-sdk/provider";
 import { z } from "zod";
-import { maskText } from "./secrets.js";
+import { maskText } from "../util/secrets.js";
 
 /** Bump when the key or file layout changes, so old entries are simply never found. */
 const CACHE_FORMAT = 1;
@@ -116,8 +117,17 @@ export class ResponseCache {
     return fromPlainJson(stored.data.result) as LanguageModelV3GenerateResult;
   }
 
-  /** Stores what a later identical call needs; written to a temp file and renamed, so readers never see half. */
-  async put(key: string, modelLabel: string, result: LanguageModelV3GenerateResult): Promise<void> {
+  /**
+   * Stores what a later identical call needs; written to a temp file and renamed, so readers never
+   * see half. `afterCommit` runs synchronously right after the rename (the hub writes the call's
+   * ledger line there), so a kill can hardly fall between the answer being kept and its record.
+   */
+  async put(
+    key: string,
+    modelLabel: string,
+    result: LanguageModelV3GenerateResult,
+    afterCommit?: () => void,
+  ): Promise<void> {
     const kept = {
       content: result.content,
       finishReason: result.finishReason,
@@ -141,7 +151,8 @@ export class ResponseCache {
     const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     try {
       await writeFile(temp, maskText(body));
-      await rename(temp, file);
+      renameSync(temp, file);
+      afterCommit?.();
     } finally {
       await rm(temp, { force: true });
     }

@@ -68,6 +68,8 @@ export interface ModelHubOptions {
    */
   concurrency?: Record<string, number> | number;
   budget?: Budget;
+  /** A budget shared with other processes (queue workers): asked before, and told after, every paid call. */
+  sharedBudget?: SharedBudget;
   /** Builds the bare model for a spec; defaults to createProviderModel. Tests inject mocks here. */
   createModel?: (spec: ModelSpec, env: Env) => LanguageModelV3;
   /** For tests: how to wait between retries. */
@@ -85,6 +87,17 @@ export interface ModelHubOptions {
 
 export type CallListener = (entry: LedgerEntry) => void;
 
+/**
+ * The dollars and calls of one run counted across processes (src/queue keeps them in Redis), so
+ * `--max-cost` and `--max-calls` hold across every worker.
+ * Contract: `reserve` resolves before a paid call may start, or rejects with a BudgetExceededError
+ * when the run's budget is spent; `spent` is told each paid call this hub made (cache hits are free).
+ */
+export interface SharedBudget {
+  reserve(): Promise<void>;
+  spent(entry: LedgerEntry): void;
+}
+
 interface Endpoint {
   spec: ModelSpec;
   identity: ModelIdentity;
@@ -92,6 +105,8 @@ interface Endpoint {
   limit: LimitFunction;
   rate?: RateLimiter;
   keyVariable?: string;
+  /** The retry policy of its calls (the provider may need a longer attempt than the hub's default). */
+  policy: RetryPolicy;
 }
 
 /**
@@ -202,6 +217,10 @@ export class ModelHub {
       limit,
       rate: this.rateLimiters.get(limiterKey),
       keyVariable: record.key?.variable,
+      policy:
+        this.options.timeoutMs === undefined && record.timeoutMs !== undefined
+          ? { ...this.policy, timeoutMs: record.timeoutMs }
+          : this.policy,
     };
     this.endpoints.set(spec.raw, endpoint);
     return endpoint;
@@ -245,7 +264,7 @@ export class ModelHub {
       if (hit) {
         const tokens = tokenCounts(hit.usage);
         this.record({
-          ...base(role, endpoint, readStart, label),
+          ...base(role, endpoint, readStart, label, key),
           cacheHit: true,
           costUsd: 0,
           savedTokens: {
@@ -255,6 +274,7 @@ export class ModelHub {
             reasoning: tokens.reasoningTokens,
           },
           savedCostUsd: costOf(tokens, endpoint.price),
+          ...toolCallsOf(hit),
         });
         return hit;
       }
@@ -295,6 +315,14 @@ export class ModelHub {
         costUsd: this.runningTotals.total.knownCostUsd,
       });
       this.callsStarted += 1;
+      if (this.options.sharedBudget) {
+        try {
+          await this.options.sharedBudget.reserve();
+        } catch (error) {
+          this.callsStarted -= 1;
+          throw error;
+        }
+      }
       const start = Date.now();
       const state = { retries: 0 };
       const target = {
@@ -311,7 +339,7 @@ export class ModelHub {
         result = await callWithRetries(
           (signal) => model.doGenerate({ ...sent, abortSignal: signal }),
           target,
-          this.policy,
+          endpoint.policy,
           state,
           params.abortSignal,
           {
@@ -328,32 +356,91 @@ export class ModelHub {
         );
       } catch (error) {
         this.record({
-          ...base(role, endpoint, start, label),
+          ...base(role, endpoint, start, label, key),
           retries: state.retries,
           error: errorMessage(error),
         });
         throw error;
       }
-      // Cache first, then the ledger: a run killed in between repeats no call that the ledger shows done.
-      // An answer the model itself flagged as an error is not worth replaying.
-      if (this.cache && key && result.finishReason.unified !== "error") {
-        await this.cache.put(key, endpoint.spec.raw, result).catch((error: unknown) => {
-          throw storageError(error) ?? error;
-        });
-      }
       const tokens = tokenCounts(result.usage);
       ticket?.settle(tokens.inputTokens + tokens.outputTokens);
-      this.record({
-        ...base(role, endpoint, start, label),
-        inputTokens: tokens.inputTokens,
-        cachedInputTokens: tokens.cachedInputTokens,
-        cacheWriteTokens: tokens.cacheWriteTokens,
-        outputTokens: tokens.outputTokens,
-        reasoningTokens: tokens.reasoningTokens,
-        costUsd: costOf(tokens, endpoint.price),
-        retries: state.retries,
-      });
+      const recordPaid = () => {
+        const entry: LedgerEntry = {
+          ...base(role, endpoint, start, label, key),
+          inputTokens: tokens.inputTokens,
+          cachedInputTokens: tokens.cachedInputTokens,
+          cacheWriteTokens: tokens.cacheWriteTokens,
+          outputTokens: tokens.outputTokens,
+          reasoningTokens: tokens.reasoningTokens,
+          costUsd: costOf(tokens, endpoint.price),
+          retries: state.retries,
+          ...toolCallsOf(result),
+        };
+        this.record(entry);
+        this.options.sharedBudget?.spent(entry);
+      };
+      // Cache first, then the ledger, in one synchronous step after the cache file is in place: a run
+      // killed around it repeats no call (the answer is kept), and its ledger line is all but never lost.
+      // An answer the model itself flagged as an error is not worth replaying.
+      if (this.cache && key && result.finishReason.unified !== "error") {
+        await this.cache.put(key, endpoint.spec.raw, result, recordPaid).catch((error: unknown) => {
+          throw storageError(error) ?? error;
+        });
+      } else recordPaid();
       return result;
+    });
+  }
+
+  /**
+   * Records the work of an agent that called its provider itself (an external executor with its own
+   * key: the hub never saw those calls), so totals, the ledger and budgets count it. One entry per
+   * agent run; `calls` of them count toward a call budget.
+   */
+  recordExternal(
+    role: ModelRole,
+    usage: {
+      model: string;
+      label: string;
+      calls: number;
+      inputTokens: number;
+      cachedInputTokens: number;
+      cacheWriteTokens?: number;
+      outputTokens: number;
+      reasoningTokens?: number;
+      /** null when the price is unknown. */
+      costUsd: number | null;
+      ms: number;
+    },
+  ): void {
+    this.callsStarted += usage.calls;
+    this.record({
+      ts: new Date(Date.now() - usage.ms).toISOString(),
+      role,
+      label: usage.label,
+      model: usage.model,
+      inputTokens: usage.inputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+      outputTokens: usage.outputTokens,
+      reasoningTokens: usage.reasoningTokens ?? 0,
+      costUsd: usage.costUsd,
+      ms: usage.ms,
+      retries: 0,
+      cacheHit: false,
+    });
+  }
+
+  /** What tokens cost at a role's model's price (config overrides first); null when unknown. */
+  costFor(role: ModelRole, tokens: TokenCounts): number | null {
+    const text = this.options.roles[role];
+    return text ? costOf(tokens, priceFor(text, this.options.prices)) : null;
+  }
+
+  /** Throws BudgetExceededError when the budget is spent: checked before work the hub cannot see. */
+  checkBudget(): void {
+    checkBudget(this.options.budget, {
+      started: this.callsStarted,
+      costUsd: this.runningTotals.total.knownCostUsd,
     });
   }
 
@@ -363,6 +450,18 @@ export class ModelHub {
    */
   setStage(stage: string | undefined): void {
     this.stage = stage;
+  }
+
+  /**
+   * Calls made on this run's behalf in another process (a queue worker's rollout): counted in the
+   * totals and budgets, tagged with the current stage and written to the ledger like this hub's own.
+   * They were told to the shared budget where they were made, so not again here.
+   */
+  recordElsewhere(entries: readonly LedgerEntry[]): void {
+    for (const entry of entries) {
+      if (!entry.cacheHit) this.callsStarted += 1;
+      this.record({ ...entry });
+    }
   }
 
   private record(entry: LedgerEntry): void {
@@ -414,10 +513,17 @@ function takeCallLabel(params: LanguageModelV3CallOptions): {
   return { label, rest };
 }
 
+/** The tools an answer called, for its ledger line (nothing when it called none). */
+function toolCallsOf(result: LanguageModelV3GenerateResult): { toolCalls?: string[] } {
+  const names = result.content.flatMap((part) => (part.type === "tool-call" ? [part.toolName] : []));
+  return names.length > 0 ? { toolCalls: names } : {};
+}
+
 /** A ledger entry with nothing spent yet; `ms` runs from `start` to now. */
-function base(role: ModelRole, endpoint: Endpoint, start: number, label?: string): LedgerEntry {
+function base(role: ModelRole, endpoint: Endpoint, start: number, label?: string, key?: string): LedgerEntry {
   return {
     ...(label === undefined ? {} : { label }),
+    ...(key === undefined ? {} : { request: key.slice(0, 16) }),
     ts: new Date(start).toISOString(),
     role,
     model: endpoint.spec.raw,

@@ -1,3 +1,4 @@
+export { maskSecrets, maskText, registerSecret, restoreMaskedModels } from "../util/secrets.js";
 export { type Budget, BudgetExceededError } from "./budget.js";
 export { cacheKey, type ModelIdentity, ResponseCache } from "./cache.js";
 export {
@@ -7,6 +8,7 @@ export {
   HUB_DEFAULTS,
   ModelHub,
   type ModelHubOptions,
+  type SharedBudget,
   tokenCounts,
 } from "./hub.js";
 export {
@@ -50,5 +52,4 @@ export {
   type RoleModelOptions,
   resolveRoleModels,
 } from "./roles.js";
-export { maskSecrets, maskText, registerSecret, restoreMaskedModels } from "./secrets.js";
 export { type ModelSpec, modelSpecForms, type ProviderName, parseModelSpec } from "./spec.js";

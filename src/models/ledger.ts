@@ -23,6 +23,8 @@ export const ledgerEntrySchema = z.object({
   stage: z.string().optional(),
   /** A caller's name for the call (serve: the HTTP request id). */
   label: z.string().optional(),
+  /** The request's content address (the start of its cache key): an identical request has the same one. */
+  request: z.string().optional(),
   model: z.string(),
   inputTokens: z.number(),
   cachedInputTokens: z.number(),
@@ -37,6 +39,10 @@ export const ledgerEntrySchema = z.object({
   savedTokens: savedTokensSchema.optional(),
   savedCostUsd: z.number().nullable().optional(),
   error: z.string().optional(),
+  /** A call a queue worker made for one rollout: its key (run/version/task/repeat), attempt and worker. */
+  rollout: z.object({ key: z.string(), attempt: z.string(), worker: z.string() }).optional(),
+  /** The tools the answer called (an agent's turn), by name, in order. */
+  toolCalls: z.array(z.string()).optional(),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 

@@ -1,6 +1,6 @@
 import { APICallError } from "@ai-sdk/provider";
 import { errorMessage, SkillgradError } from "../errors.js";
-import { maskSecrets } from "./secrets.js";
+import { maskSecrets } from "../util/secrets.js";
 
 export interface RetryPolicy {
   /** Retries after the first attempt (attempts = maxRetries + 1). */

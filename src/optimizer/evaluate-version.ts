@@ -3,13 +3,20 @@ import { join } from "node:path";
 import { type EvalSummary, evaluate, type TaskResult } from "../eval/evaluate.js";
 import { loadSkill } from "../skill/index.js";
 import type { Task } from "../tasks/types.js";
-import type { OptimizeInput } from "./loop.js";
 import { once } from "./stage.js";
+import type { OptimizeInput } from "./types.js";
 
 /** An evaluation the optimizer keeps: its summary and every task result, in `<subdir>/evaluation.json`. */
 export interface EvalOutput {
   summary: EvalSummary;
   results: TaskResult[];
+}
+
+export interface EvaluateVersionOptions {
+  /** The executor's turn limit here (default: the run's maxTurns). */
+  maxTurns?: number;
+  /** Keep each run's workspace (the diagnoser reads what the agent wrote). */
+  keepWorkspaces?: boolean;
 }
 
 /**
@@ -21,6 +28,7 @@ export function evaluateVersion(
   subdir: string,
   tasks: Task[],
   skillDir: string,
+  options: EvaluateVersionOptions = {},
 ): Promise<EvalOutput> {
   const { folder, settings } = input;
   return once(join(folder.dir, subdir, "evaluation.json"), async () => {
@@ -32,16 +40,18 @@ export function evaluateVersion(
       hub: input.hub,
       executorModel: input.executorModel,
       ...(input.executor ? { executor: input.executor } : {}),
+      ...(input.rollouts ? { rollouts: input.rollouts } : {}),
       folder,
       subdir,
       concurrency: settings.concurrency,
       repeat: settings.repeat,
       sandbox: settings.sandbox,
       trustGraders: settings.trustGraders ?? false,
-      maxTurns: settings.maxTurns,
+      maxTurns: options.maxTurns ?? settings.maxTurns,
       commandTimeoutSec: settings.commandTimeoutSec,
       taskTimeoutSec: settings.taskTimeoutSec,
       grader: input.grader,
+      keepWorkspaces: options.keepWorkspaces ?? false,
       onResult: (result) => results.push(result),
     });
     results.sort((a, b) => a.taskId.localeCompare(b.taskId) || a.repeat - b.repeat);

@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { round4, wilsonInterval } from "../eval/stats.js";
 import { BudgetExceededError, type LedgerTotals } from "../models/index.js";
 import { evaluateVersion } from "./evaluate-version.js";
-import type { LoopResult, OptimizeInput } from "./loop.js";
+import type { LoopResult } from "./loop.js";
 import type { LoopState } from "./state.js";
+import type { OptimizeInput } from "./types.js";
 import type { WriteBackResult } from "./write-back.js";
 
 export interface VersionScore {

@@ -1,4 +1,4 @@
-import type { Gate } from "./loop.js";
+import type { Gate } from "./types.js";
 
 /**
  * Whether a new version replaces the current one. `none` (the published method) accepts every

@@ -1,22 +1,20 @@
-import { cp, mkdir, readFile, rename, rm } from "node:fs/promises";
+import { cp, mkdir, rename, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type { TaskResult } from "../eval/evaluate.js";
-import type { Trajectory } from "../executor/trajectory.js";
-import type { Executor, ExecutorChoice } from "../executor/types.js";
-import type { Grader } from "../graders/index.js";
-import { BudgetExceededError, type ModelHub } from "../models/index.js";
-import { type RunFolder, recordEvent } from "../runs/run-folder.js";
-import type { SandboxMode } from "../sandbox/index.js";
+import { BudgetExceededError } from "../models/index.js";
+import type { RunEvent } from "../runs/events.js";
+import { recordEvent } from "../runs/run-folder.js";
 import { loadSkill, type Skill, saveSkillVersion, skillHash } from "../skill/index.js";
 import type { Task } from "../tasks/types.js";
 import { seededRandom, shuffled } from "../util/random.js";
-import { type DiagnoseItem, diagnoseAll, isMissing } from "./diagnose.js";
-import { type EvalOutput, evaluateVersion } from "./evaluate-version.js";
-import { gateAccepts } from "./gate.js";
-import { type PatchSummary, recordRemedies, updateMomentum } from "./momentum.js";
-import { type PatchOutcome, type PatchSignals, patchSkill } from "./patch.js";
+import { evaluateVersion } from "./evaluate-version.js";
 import type { Diagnosis, MissingDiagnosis, Overlay, PatternMemory } from "./records.js";
 import { once } from "./stage.js";
+import { agentsDirOf, type StageContext } from "./stages/context.js";
+import { diagnoseAll, isMissing } from "./stages/diagnose.js";
+import { executeStage } from "./stages/execute.js";
+import { type GateRecord, gateStage } from "./stages/gate.js";
+import { type PatchSummary, recordRemedies, updateMomentum } from "./stages/momentum.js";
+import { type PatchOutcome, type PatchSignals, patchSkill } from "./stages/patch.js";
 import {
   initialState,
   iterationDir,
@@ -26,61 +24,9 @@ import {
   type VersionRecord,
   versionId,
 } from "./state.js";
+import type { OptimizeInput, OptimizeSettings } from "./types.js";
 
-export type Gate = "none" | "nonneg" | "strict";
-
-export interface OptimizeSettings {
-  /** "failures": the training set is sampled from the seed skill's failures on the pool (the paper). */
-  trainFrom: "failures" | "all";
-  trainSize: number;
-  batchSize: number;
-  epochs: number;
-  /** Stop after this many iterations even if batches remain. */
-  maxIterations?: number;
-  /** Stop after this many consecutive batches with no failure. */
-  earlyStop: number;
-  gate: Gate;
-  maxAnchors: number;
-  repairRounds: number;
-  repeat: number;
-  concurrency: number;
-  seed: number;
-  momentum: boolean;
-  contrastive: boolean;
-  sandbox: SandboxMode;
-  /** Run the tasks' `command` graders on the host instead of in the sandbox. */
-  trustGraders?: boolean;
-  maxTurns: number;
-  commandTimeoutSec: number;
-  taskTimeoutSec: number;
-  /** The agent that runs the tasks (absent in runs made before executors were pluggable: builtin). */
-  executor?: ExecutorChoice;
-}
-
-export interface TaskSplit {
-  pool: Task[];
-  validation: Task[];
-  test: Task[];
-}
-
-export interface OptimizeInput {
-  settings: OptimizeSettings;
-  split: TaskSplit;
-  seedSkillDir: string;
-  hub: ModelHub;
-  executorModel: string;
-  /** The agent made from settings.executor (default: the built-in agent on the hub's executor model). */
-  executor?: Executor;
-  folder: RunFolder;
-  grader?: (task: Task) => Grader;
-  /** Awaited after every iteration (e.g. to refresh the report). */
-  afterIteration?: (iteration: number) => Promise<void>;
-  /**
-   * For tests only (no CLI flag): the diagnoser's prompts show "(withheld)" instead of the grader's
-   * feedback and the trajectories. A loop that still learns then was not learning from evidence.
-   */
-  withholdEvidence?: boolean;
-}
+export type { Gate, OptimizeInput, OptimizeSettings, TaskSplit } from "./types.js";
 
 export interface LoopResult {
   state: LoopState;
@@ -98,10 +44,20 @@ export function planBatches(trainIds: string[], settings: OptimizeSettings): str
   return settings.maxIterations === undefined ? batches : batches.slice(0, settings.maxIterations);
 }
 
+/** A momentum step's saved output (momentum.json); an unusable reply keeps the memory as it was. */
+interface MomentumRecord {
+  memory: PatternMemory;
+  overlay: Overlay | null;
+  error: string | null;
+  /** The skill version the keeper read (the bootstrap reads the one after the first patch). */
+  skillVersion?: string;
+}
+
 /**
- * The SkillGrad loop. Each iteration: execute the batch → grade → classify failures and contrastive
- * successes → diagnose → momentum → patch → read-back checks → (gate) → new version. Every stage's
- * output is saved, and state.json after every stage, so a killed run resumes where it stopped.
+ * The SkillGrad loop. Each iteration runs its stages in order — execute (forward pass, loss, classify)
+ * → diagnose → momentum → patch → gate — each a module under stages/ that takes the context and its
+ * input and returns a record. Every record is saved in iterations/NNN/, and state.json after every
+ * stage, so a killed run resumes where it stopped.
  */
 export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
   const { folder, settings, split, hub } = input;
@@ -112,8 +68,8 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
   const seedSkill = await loadSkill(input.seedSkillDir);
   const skillName = seedSkill.name;
   const skillDir = (version: string) => join(skillsRoot, version, skillName);
-  const emit = async (event: { type: string; [key: string]: unknown }) => {
-    if (event.type === "stage") hub.setStage(String(event.stage));
+  const emit = async (event: RunEvent) => {
+    if (event.type === "stage") hub.setStage(event.stage);
     await recordEvent(folder, event);
   };
 
@@ -138,15 +94,6 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
   }
   const save = () => saveState(folder, state as LoopState);
 
-  const evaluateInto = (subdir: string, tasks: Task[], version: string) =>
-    evaluateVersion(input, subdir, tasks, skillDir(version));
-
-  const validate = async (version: string): Promise<number | null> => {
-    if (split.validation.length === 0) return null;
-    await emit({ type: "stage", stage: "validate", version });
-    return (await evaluateInto(join("validation", version), split.validation, version)).summary.passRate;
-  };
-
   // A finished run (every batch, or an early stop) trains no further: a resume only completes its end.
   if (state.status === "done") return { state, skillDir };
 
@@ -154,14 +101,23 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
     // Validation score of the seed, for the gate and for choosing the best version.
     const seedRecord = state.versions[0] as VersionRecord;
     if (seedRecord.validation === null && split.validation.length > 0) {
-      seedRecord.validation = await validate("v000");
+      await emit({ type: "stage", stage: "validate", version: "v000" });
+      const evaluation = await evaluateVersion(
+        input,
+        join("validation", "v000"),
+        split.validation,
+        skillDir("v000"),
+      );
+      seedRecord.validation = evaluation.summary.passRate;
       await save();
     }
 
-    // Base trajectories of the seed on the pool; the training set comes from them.
+    // Base trajectories of the seed on the pool (its own turn limit); the training set comes from them.
     if (!state.trainIds) {
       await emit({ type: "stage", stage: "base" });
-      const base = await evaluateInto("base", split.pool, "v000");
+      const base = await evaluateVersion(input, "base", split.pool, skillDir("v000"), {
+        maxTurns: settings.baseMaxTurns,
+      });
       const random = seededRandom(settings.seed + 17);
       const failed = base.results.filter((r) => !r.pass);
       for (const result of failed) {
@@ -218,40 +174,34 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
     const atStart = structuredClone(s);
     const stageDone = (name: string) => saveState(folder, { ...atStart, stage: { iteration, name } });
     const dir = iterationDir(folder, iteration);
-    const sub = relative(folder.dir, dir);
-    await mkdir(dir, { recursive: true });
+    const ctx: StageContext = {
+      input,
+      iteration,
+      dir,
+      sub: relative(folder.dir, dir),
+      agentsDir: agentsDirOf(dir),
+      skillDir,
+      emit,
+    };
+    await mkdir(ctx.agentsDir, { recursive: true });
     await once(join(dir, "batch.json"), async () => ({
       iteration,
       tasks: batch.map((t) => t.id),
       version: s.current,
     }));
 
-    // forward pass and loss
+    // forward pass, loss, and the classification into failures and contrastive successes
     await emit({ type: "stage", stage: "execute", iteration });
-    const executed = await evaluateInto(join(sub, "execute"), batch, s.current);
+    const { executed, items } = await executeStage(ctx, {
+      batch,
+      version: s.current,
+      failedBefore: s.failedBefore,
+      contrastive: settings.contrastive,
+    });
     await stageDone("execute");
-
-    // classify: failures now, and successes that failed under an earlier version
-    const items: DiagnoseItem[] = [];
-    for (const result of executed.results) {
-      const task = tasksById.get(result.taskId) as Task;
-      const current = { result, trajectory: await readTrajectory(result.trajectory) };
-      if (!result.pass) items.push({ task, signal: "failure", current });
-      else if (settings.contrastive && s.failedBefore[result.taskId]) {
-        const before = s.failedBefore[result.taskId] as LoopState["failedBefore"][string];
-        const earlierResult = await readEarlierResult(before.result, result.taskId);
-        if (earlierResult) {
-          items.push({
-            task,
-            signal: "success",
-            current,
-            earlier: { result: earlierResult, trajectory: await readTrajectory(before.trajectory) },
-          });
-        }
-      }
-    }
     const failures = executed.results.filter((r) => !r.pass);
 
+    // per-example gradients
     await emit({ type: "stage", stage: "diagnose", iteration, items: items.length });
     const skill = await loadSkill(skillDir(s.current));
     const diagnosed = await once(join(dir, "diagnoses.json"), async () =>
@@ -260,6 +210,8 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
         skill,
         iteration,
         concurrency: settings.concurrency,
+        maxTurns: settings.diagnoserTurns,
+        transcriptDir: ctx.agentsDir,
         withholdEvidence: input.withholdEvidence,
       }),
     );
@@ -270,23 +222,23 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
     let overlay: Overlay | undefined;
     if (settings.momentum && iteration >= 2 && diagnoses.length > 0) {
       await emit({ type: "stage", stage: "momentum", iteration });
-      const updated = await momentumStage(dir, iteration, diagnoses, skill, s.patches);
+      const updated = await momentumStage(ctx, diagnoses, skill, s.current);
       s.memory = updated.memory;
       await stageDone("momentum");
       overlay = updated.overlay ?? undefined;
     }
 
-    // patch: only when something failed
+    // patch: after failures, and after contrastive successes alone (robust wins are kept or strengthened)
     let patched: { outcome: PatchOutcome | null; version: string | null } = { outcome: null, version: null };
-    const failureDiagnoses = diagnoses.filter((d) => d.signal === "failure");
-    if (failureDiagnoses.length > 0) {
+    if (diagnoses.length > 0) {
       await emit({ type: "stage", stage: "patch", iteration });
       const newVersion = versionId(iteration);
       patched = await once(join(dir, "patch.json"), async () => {
         await rm(join(skillsRoot, newVersion), { recursive: true, force: true });
         await mkdir(join(skillsRoot, newVersion), { recursive: true });
         await cp(skillDir(s.current), skillDir(newVersion), { recursive: true });
-        const signals: PatchSignals = overlay ? { overlay, memory: s.memory } : { diagnoses };
+        // the raw diagnoses always, beside the overlay and memory when momentum gives them
+        const signals: PatchSignals = overlay ? { diagnoses, overlay, memory: s.memory } : { diagnoses };
         const outcome = await patchSkill({
           model: hub.model("patcher"),
           dir: skillDir(newVersion),
@@ -294,6 +246,9 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
           rejected: s.rejected,
           maxAnchors: settings.maxAnchors,
           repairRounds: settings.repairRounds,
+          maxTurns: settings.patcherTurns,
+          transcriptDir: ctx.agentsDir,
+          name: `patch-${String(iteration).padStart(3, "0")}`,
         });
         const keep = !outcome.rolledBack && outcome.applied.length > 0;
         if (!keep) await discardVersion(newVersion, dir, outcome.rolledBack ? "rolled-back" : "no-edits");
@@ -315,19 +270,17 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
         }
       : null;
 
-    // bootstrap the memory after the first patch, as published
+    // bootstrap the memory after the first patch, as published: the keeper reads the patched skill
     if (settings.momentum && iteration === 1 && diagnoses.length > 0) {
       await emit({ type: "stage", stage: "momentum", iteration });
-      const boot = await momentumStage(dir, iteration, diagnoses, skill, summary ? [summary] : []);
+      const version = patched.version ?? s.current;
+      const boot = await momentumStage(ctx, diagnoses, await loadSkill(skillDir(version)), version, summary);
       s.memory = boot.memory;
       await stageDone("momentum");
     }
-    if (summary && patched.version) {
-      s.memory = recordRemedies(s.memory, summary, diagnoses);
-      s.patches = [...s.patches.filter((p) => p.iteration !== iteration), summary];
-    }
 
     // gate and best-version choice
+    let accepted = false;
     if (patched.version) {
       const version = patched.version;
       const newSkill = await loadSkill(skillDir(version));
@@ -338,15 +291,14 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
         parent: s.current,
         validation: null,
       };
-      const gate = await once(join(dir, "gate.json"), async () => {
-        const score =
-          settings.gate !== "none" || split.validation.length > 0 ? await validate(version) : null;
-        const currentScore = s.versions.find((v) => v.id === s.current)?.validation ?? null;
-        const accepted = gateAccepts(settings.gate, score, currentScore);
-        return { version, score, currentScore, gate: settings.gate, accepted };
-      });
+      const currentScore = s.versions.find((v) => v.id === s.current)?.validation ?? null;
+      await emit({ type: "stage", stage: "gate", iteration, version });
+      const gate: GateRecord = await once(join(dir, "gate.json"), () =>
+        gateStage(ctx, { version, currentScore }),
+      );
       await stageDone("gate");
       record.validation = gate.score;
+      accepted = gate.accepted;
       if (gate.accepted) {
         s.versions.push(record);
         s.current = version;
@@ -368,11 +320,17 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
       }
     }
 
+    // only a patch the gate kept is a remedy, and only for the patterns its edits served
+    if (summary && accepted) {
+      s.memory = recordRemedies(s.memory, summary, diagnoses);
+      s.patches = [...s.patches.filter((p) => p.iteration !== iteration), summary];
+    }
+
     for (const result of executed.results) {
       if (!result.pass) {
         s.failedBefore[result.taskId] = {
           trajectory: result.trajectory,
-          result: join(sub, "execute", "evaluation.json"),
+          result: join(ctx.sub, "execute", "evaluation.json"),
           version: s.current,
         };
       }
@@ -393,22 +351,24 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
 
   /** One momentum step, saved to momentum.json; an unusable reply keeps the memory as it was. */
   async function momentumStage(
-    dir: string,
-    iteration: number,
+    ctx: StageContext,
     diagnoses: Diagnosis[],
     skill: Skill,
-    patches: PatchSummary[],
-  ): Promise<{ memory: PatternMemory; overlay: Overlay | null; error: string | null }> {
-    const memory = (state as LoopState).memory;
-    return once(join(dir, "momentum.json"), async () => {
-      const reply = await updateMomentum(hub.model("momentum"), {
-        iteration,
-        memory,
-        diagnoses,
-        skill,
-        patches,
-      });
-      return reply.ok ? { ...reply.value, error: null } : { memory, overlay: null, error: reply.error };
+    skillVersion: string,
+    bootstrapPatch?: PatchSummary | null,
+  ): Promise<MomentumRecord> {
+    const s = state as LoopState;
+    const memory = s.memory;
+    const patches = bootstrapPatch === undefined ? s.patches : bootstrapPatch ? [bootstrapPatch] : [];
+    return once(join(ctx.dir, "momentum.json"), async (): Promise<MomentumRecord> => {
+      const reply = await updateMomentum(
+        hub.model("momentum"),
+        { iteration: ctx.iteration, memory, diagnoses, skill, patches },
+        { maxTurns: settings.momentumTurns, transcriptDir: ctx.agentsDir },
+      );
+      return reply.ok
+        ? { ...reply.value, error: null, skillVersion }
+        : { memory, overlay: null, error: reply.error, skillVersion };
     });
   }
 
@@ -417,14 +377,5 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
     const to = join(iterDir, `${why}-skill`);
     await rm(to, { recursive: true, force: true });
     await rename(from, to).catch(() => rm(from, { recursive: true, force: true }));
-  }
-
-  async function readTrajectory(path: string): Promise<Trajectory> {
-    return JSON.parse(await readFile(join(folder.dir, path), "utf8")) as Trajectory;
-  }
-
-  async function readEarlierResult(evaluationFile: string, taskId: string): Promise<TaskResult | undefined> {
-    const evaluation = JSON.parse(await readFile(join(folder.dir, evaluationFile), "utf8")) as EvalOutput;
-    return evaluation.results.find((r) => r.taskId === taskId && !r.pass);
   }
 }

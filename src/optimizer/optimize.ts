@@ -3,27 +3,10 @@ import type { SplitManifest } from "../tasks/split.js";
 import type { Task } from "../tasks/types.js";
 import { writeJsonAtomic } from "../util/fs.js";
 import { finishRun, type OptimizeSummary } from "./finish.js";
-import { type OptimizeInput, type OptimizeSettings, runLoop, type TaskSplit } from "./loop.js";
+import { runLoop } from "./loop.js";
+import type { OptimizeInput, TaskSplit } from "./types.js";
 
-export const DEFAULT_SETTINGS: OptimizeSettings = {
-  trainFrom: "failures",
-  trainSize: 40,
-  batchSize: 4,
-  epochs: 1,
-  earlyStop: 4,
-  gate: "none",
-  maxAnchors: 4,
-  repairRounds: 2,
-  repeat: 1,
-  concurrency: 4,
-  seed: 0,
-  momentum: true,
-  contrastive: true,
-  sandbox: "auto",
-  maxTurns: 30,
-  commandTimeoutSec: 120,
-  taskTimeoutSec: 900,
-};
+export { DEFAULT_SETTINGS } from "./settings.js";
 
 /** Splits the tasks by a manifest: its pool (or train) set evolves the skill; validation and test judge it. */
 export function splitTasks(tasks: Task[], manifest: SplitManifest): TaskSplit {

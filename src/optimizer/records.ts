@@ -51,7 +51,7 @@ export interface MissingDiagnosis {
   missing: string;
 }
 
-/** Where a pattern lives in the skill: a body section (by slug) or a reference file. */
+/** Where one edit goes: a body section (by slug), a reference file, or the description. */
 export const anchor = z
   .string()
   .trim()
@@ -59,12 +59,32 @@ export const anchor = z
     message: 'anchor must be "section:<slug>", "references/<file>.md" or "frontmatter:description"',
   });
 
+/**
+ * Where a pattern lives: a section, a file, both ("section:<slug> + references/<file>.md"), the
+ * description, or "undecided" while it is not yet clear.
+ */
+export const patternAnchor = z
+  .string()
+  .trim()
+  .regex(
+    /^(undecided|frontmatter:description|section:[a-z0-9-]+|references\/[\w./-]+\.md|section:[a-z0-9-]+ \+ references\/[\w./-]+\.md)$/,
+    {
+      message:
+        'anchor must be "section:<slug>", "references/<file>.md", "section:<slug> + references/<file>.md", "frontmatter:description" or "undecided"',
+    },
+  );
+
+/** The concrete places a pattern anchor names (none for "undecided"). */
+export function anchorPlaces(value: string): string[] {
+  return value === "undecided" ? [] : value.split(" + ").map((part) => part.trim());
+}
+
 export const remedy = z.object({ iteration: z.number().int(), diagnosis: z.string(), patch: z.string() });
 
 export const pattern = z.object({
   slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "slug: lowercase words joined by hyphens"),
   kind: patternKind,
-  anchor,
+  anchor: patternAnchor,
   /** Rewritten in place as the pattern is understood better. */
   description: z.string().min(1),
   appearances: z.array(
@@ -72,6 +92,8 @@ export const pattern = z.object({
   ),
   /** What the executor did the last time this pattern showed. */
   latestBehaviour: z.string(),
+  /** The current best prescriptive action for the executor: what it should do when this pattern applies. */
+  action: z.string().default(""),
   /** Append-only: what was tried for this pattern, iteration by iteration. */
   remedies: z.array(remedy),
 });
@@ -85,14 +107,19 @@ export const overlayEntry = z.object({
   signal: z.enum(["failure", "success"]),
   /** A memory slug, "new:<slug>" for a pattern seen first now, or "none" when nothing is actionable. */
   pattern: z.string(),
-  anchor: anchor.or(z.literal("none")),
+  anchor: patternAnchor.or(z.literal("none")),
+  /** The gap between what the skill says at the anchor and what the task needed. */
   gap: z.string(),
   direction: z.enum(["add", "strengthen", "preserve"]),
+  /** The change proposed, in prose (the patcher decides the edit). */
+  change: z.string().default(""),
+  /** A structural move proposed: fan content out into a new reference, or merge sections. */
+  structure: z.enum(["none", "fan-out", "merge"]).default("none"),
 });
 
 export const overlay = z.object({
   entries: z.array(overlayEntry),
-  /** At most three workflow themes, each backed by repeated success evidence. */
+  /** At most three workflow themes, each backed by repeated success evidence (earlier iterations count). */
   themes: z
     .array(
       z.object({

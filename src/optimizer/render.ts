@@ -5,7 +5,12 @@ import type { Skill } from "../skill/index.js";
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)} […]` : text);
 
-export function renderTrajectory(trajectory: Trajectory, maxChars = 12_000): string {
+/**
+ * A trajectory as text: each step's words, tool calls and results, then the final answer. `maxChars`
+ * bounds the whole (the middle is left out), `resultChars` each tool result; the diagnoser's
+ * read_trajectory tool shows it unclipped.
+ */
+export function renderTrajectory(trajectory: Trajectory, maxChars = 12_000, resultChars = 1_200): string {
   const lines: string[] = [];
   for (const step of trajectory.steps) {
     if (step.text.trim()) lines.push(`step ${step.index + 1} says: ${clip(step.text.trim(), 800)}`);
@@ -14,7 +19,7 @@ export function renderTrajectory(trajectory: Trajectory, maxChars = 12_000): str
       lines.push(`step ${step.index + 1} calls ${call.name} ${clip(JSON.stringify(call.input), 600)}`);
       if (result)
         lines.push(
-          `  → ${result.error ? "error: " : ""}${clip(result.output, 1200).replace(/\n/g, "\n    ")}`,
+          `  → ${result.error ? "error: " : ""}${clip(result.output, resultChars).replace(/\n/g, "\n    ")}`,
         );
     }
   }

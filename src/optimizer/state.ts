@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { SkillgradError } from "../errors.js";
 import type { RunFolder } from "../runs/run-folder.js";
 import { readJsonFileSync, writeJsonAtomic } from "../util/fs.js";
-import type { PatchSummary } from "./momentum.js";
-import type { RejectedEdit } from "./patch.js";
 import type { PatternMemory } from "./records.js";
+import type { PatchSummary } from "./stages/momentum.js";
+import type { RejectedEdit } from "./stages/patch.js";
 
 export interface VersionRecord {
   /** "v000" is the seed; "vNNN" was made in iteration NNN. */

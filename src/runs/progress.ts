@@ -1,10 +1,9 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 
-/** A run event as the loop and evaluate record them ({type, ...}). */
-export interface ProgressEvent {
-  type: string;
-  [key: string]: unknown;
-}
+import type { RunEventRecord } from "./events.js";
+
+/** A run event as the loop and evaluate record them (see events.ts). */
+export type ProgressEvent = RunEventRecord;
 
 /** What the status line shows; a pure snapshot so rendering can be tested without a terminal. */
 export interface ProgressState {

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { errorMessage, SkillgradError } from "../errors.js";
 import { maskSecrets } from "../models/index.js";
 import { appendJsonLine, writeJsonAtomic } from "../util/fs.js";
+import type { RunEvent } from "./events.js";
 
 export type RunKind = "eval" | "optimize" | "compare" | "triggers";
 
@@ -57,10 +58,7 @@ export async function createRunFolder(runsDir: string, kind: RunKind, config: un
   return folder;
 }
 
-export interface RunEvent {
-  type: string;
-  [key: string]: unknown;
-}
+export type { RunEvent } from "./events.js";
 
 /** Progress events, one JSON line each, for the report and live progress. */
 export function recordEvent(folder: RunFolder, event: RunEvent): Promise<void> {

@@ -46,6 +46,11 @@ export interface BwrapSetup {
   cwd?: string;
   env: Record<string, string>;
   user?: HostUser;
+  /**
+   * Keep the host's network (an external agent must reach its model endpoint). Everything else
+   * stays unshared. Default: no network at all.
+   */
+  shareNetwork?: boolean;
 }
 
 /** bwrap's arguments up to and including the `--` that precedes the command. */
@@ -55,12 +60,18 @@ export function bwrapArgs(setup: BwrapSetup): string[] {
   const args = privileged
     ? ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     : ["--unshare-all", "--unshare-user"];
+  if (setup.shareNetwork) {
+    if (privileged) args.splice(args.indexOf("--unshare-net"), 1);
+    else args.push("--share-net");
+  }
   args.push("--die-with-parent", "--new-session", "--hostname", "sandbox");
   args.push("--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc");
   for (const dir of SYSTEM_DIRS) args.push(...systemDirArgs(dir));
   args.push("--proc", "/proc", "--dev", "/dev");
   args.push("--perms", "1777", "--size", String(SANDBOX_TMP_MB * 1024 * 1024), "--tmpfs", "/tmp");
   args.push("--perms", "1777", "--size", String(64 * 1024 * 1024), "--tmpfs", "/dev/shm");
+  const bound = [...(setup.readOnly ?? []), ...(setup.workspace ? [setup.workspace] : [])];
+  for (const dir of traversableParents(bound)) args.push("--perms", "0755", "--dir", dir);
   for (const dir of setup.readOnly ?? []) args.push("--ro-bind", dir, dir);
   if (setup.workspace) args.push("--bind", setup.workspace, setup.workspace);
   const cwd = setup.cwd ?? setup.workspace;
@@ -70,6 +81,27 @@ export function bwrapArgs(setup: BwrapSetup): string[] {
   if (!privileged) return [...args, "--"];
   args.push("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--");
   return [...args, ...dropPrivilegesPrefix()];
+}
+
+/**
+ * The folders above the bound ones that bwrap would otherwise create as root-only (0700): made
+ * 0755 first, so a command dropped to `nobody` can reach the workspace and the read-only folders by
+ * their absolute paths (as external agents do), not only relative to its working directory. They
+ * are empty mount points in the sandbox's own root; nothing of the host shows through them.
+ */
+function traversableParents(bound: string[]): string[] {
+  const mounted = ["/usr", "/etc", "/proc", "/dev", ...SYSTEM_DIRS, ...bound];
+  const under = (path: string, root: string) => path === root || path.startsWith(`${root}/`);
+  const parents = new Set<string>();
+  for (const dir of bound) {
+    const parts = dir.split("/").filter(Boolean);
+    for (let depth = 1; depth < parts.length; depth++) {
+      const parent = `/${parts.slice(0, depth).join("/")}`;
+      if (parent === "/tmp" || mounted.some((root) => under(parent, root))) continue;
+      parents.add(parent);
+    }
+  }
+  return [...parents].sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b));
 }
 
 /** Mirrors a host system folder: the same symlink (merged /usr) or a read-only bind. */

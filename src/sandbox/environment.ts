@@ -1,15 +1,15 @@
 import { findSystemExecutable, SAFE_PATH } from "./executables.js";
-import { MAX_FILE_MB, type SandboxCommand, type SandboxLimits } from "./types.js";
+import type { SandboxCommand, SandboxLimits } from "./types.js";
 
 /**
  * The command's whole environment, built from scratch (never copied from process.env) so host
  * secrets such as OPENAI_API_KEY can never reach it.
  */
-export function sandboxEnv(home: string): Record<string, string> {
+export function sandboxEnv(home: string, tmp = "/tmp"): Record<string, string> {
   return {
     PATH: SAFE_PATH,
     HOME: home,
-    TMPDIR: "/tmp",
+    TMPDIR: tmp,
     LANG: "C.UTF-8",
     LC_ALL: "C.UTF-8",
     TERM: "dumb",
@@ -54,13 +54,13 @@ function rlimitPrefix(limits: SandboxLimits): string[] {
       prlimit,
       `--nproc=${limits.maxProcesses}`,
       `--as=${limits.memoryMb * MIB}`,
-      `--fsize=${MAX_FILE_MB * MIB}`,
+      `--fsize=${limits.diskMb * MIB}`,
       "--core=0",
       "--",
     ];
   }
   const script =
-    `ulimit -v ${limits.memoryMb * 1024} && ulimit -c 0 && ` +
+    `ulimit -v ${limits.memoryMb * 1024} && ulimit -f ${limits.diskMb * 2048} && ulimit -c 0 && ` +
     `{ ulimit -u ${limits.maxProcesses} 2>/dev/null || ulimit -p ${limits.maxProcesses}; } && exec "$@"`;
   return ["/bin/sh", "-c", script, "skillgrad-limits"];
 }

@@ -5,9 +5,11 @@
  */
 export { hasBwrap } from "./bwrap.js";
 export { resolveSandboxMode } from "./mode.js";
+export { limitNotes } from "./notes.js";
 export { runSandboxed } from "./run.js";
 export {
   DEFAULT_LIMITS,
+  FALLBACK_MEMORY_MB,
   type Isolation,
   type RunSandboxedOptions,
   type SandboxCommand,

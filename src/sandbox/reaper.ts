@@ -83,8 +83,8 @@ while True:
     except ChildProcessError:
         break
 
-if status is None:
-    os._exit(124)
+if status is None:  # stopped by skillgrad (timeout, a cap): as if killed
+    os._exit(128 + signal.SIGKILL)
 if os.WIFSIGNALED(status):
     number = os.WTERMSIG(status)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

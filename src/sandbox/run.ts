@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { SkillgradError } from "../errors.js";
 import { bwrapArgs, bwrapPath, SANDBOX_HOME } from "./bwrap.js";
+import { type CommandCgroup, createCommandCgroup } from "./cgroup.js";
+import { diskUsage } from "./disk.js";
 import { commandArgv, limitPrefix, sandboxEnv } from "./environment.js";
 import { dropPrivilegesPrefix, mustDropPrivileges, SANDBOX_GID, SANDBOX_UID } from "./identity.js";
 import { resolveSandboxMode, warnReducedIsolation } from "./mode.js";
@@ -12,6 +14,7 @@ import { OutputCollector } from "./output.js";
 import { reaperArgv } from "./reaper.js";
 import {
   DEFAULT_LIMITS,
+  FALLBACK_MEMORY_MB,
   type Isolation,
   OUTPUT_HARD_CEILING_BYTES,
   type RunSandboxedOptions,
@@ -51,37 +54,64 @@ export async function runSandboxed(
   // As root the command runs as nobody; the workspace's owner is never changed here (a folder
   // skillgrad made was handed over once by createWorkspace; any other stays as it is).
   const dropPrivileges = mustDropPrivileges();
-
-  if (isolation === "bwrap") {
-    const bwrap = bwrapPath() as string; // resolveSandboxMode just found it
-    const args = [
-      ...bwrapArgs({ workspace, readOnly, cwd, env: { ...env, ...sandboxEnv(SANDBOX_HOME) } }),
-      ...limitPrefix(limits),
-      ...argv,
-    ];
-    // bwrap itself gets an empty environment: it is pid 1 of the sandbox, and /proc/1/environ is visible.
-    // Its pid namespace ends every process the command leaves behind when the command ends.
-    return execute(bwrap, args, { cwd: "/", env: {} }, limits, options.stdin, isolation, "group");
-  }
-
-  const home = await mkdtemp(join(tmpdir(), "skillgrad-home-"));
+  const cgroup = createCommandCgroup(limits.totalMemoryMb);
+  if (!cgroup && options.limits?.memoryMb === undefined)
+    limits.memoryMb = Math.min(limits.memoryMb, FALLBACK_MEMORY_MB);
+  const home = isolation === "none" ? await mkdtemp(join(tmpdir(), "skillgrad-home-")) : undefined;
   try {
-    if (dropPrivileges) await chown(home, SANDBOX_UID, SANDBOX_GID);
-    // The reaper (see reaper.ts) is the command's parent: it holds only the cleared environment
-    // and kills whatever the command leaves behind. As root it stays root; the command becomes nobody.
+    const guard: Guard = { cgroup, diskRoots: home ? [workspace, home] : [workspace] };
+    if (isolation === "bwrap") {
+      const bwrap = bwrapPath() as string; // resolveSandboxMode just found it
+      const args = [
+        ...bwrapArgs({ workspace, readOnly, cwd, env: { ...env, ...sandboxEnv(SANDBOX_HOME) } }),
+        ...limitPrefix(limits),
+        ...argv,
+      ];
+      // bwrap gets an empty environment: it is pid 1 of the sandbox, and /proc/1/environ is visible.
+      // Its pid namespace ends every process the command leaves behind when the command ends. With
+      // a cgroup, a shell puts itself in it and then becomes bwrap, so every process is in it.
+      const [program, ...programArgs] = cgroup
+        ? [
+            "/bin/sh",
+            "-c",
+            'echo $$ > "$1" && shift && exec "$@"',
+            "skillgrad-cgroup",
+            cgroup.procsFile,
+            bwrap,
+            ...args,
+          ]
+        : [bwrap, ...args];
+      return await execute(
+        program as string,
+        programArgs,
+        { cwd: "/", env: {} },
+        limits,
+        options.stdin,
+        isolation,
+        "group",
+        guard,
+      );
+    }
+    const tempHome = home as string;
+    if (dropPrivileges) await chown(tempHome, SANDBOX_UID, SANDBOX_GID);
+    // The reaper (see reaper.ts) is the command's parent: it holds only the cleared environment,
+    // joins the cgroup, and kills whatever the command leaves behind. As root it stays root; the
+    // command becomes nobody.
     const command = [...(dropPrivileges ? dropPrivilegesPrefix() : []), ...limitPrefix(limits), ...argv];
-    const [program, ...args] = reaperArgv(command) as [string, ...string[]];
+    const [program, ...args] = reaperArgv(command, cgroup?.procsFile) as [string, ...string[]];
     return await execute(
       program,
       args,
-      { cwd, env: { ...env, ...sandboxEnv(home) } },
+      { cwd, env: { ...env, ...sandboxEnv(tempHome, tempHome) } },
       limits,
       options.stdin,
       isolation,
       "reaper",
+      guard,
     );
   } finally {
-    await rm(home, { recursive: true, force: true });
+    await cgroup?.remove();
+    if (home) await rm(home, { recursive: true, force: true });
   }
 }
 
@@ -129,7 +159,17 @@ type StopHow = "group" | "reaper";
 /** How long the reaper gets to clean up after SIGTERM. */
 const REAPER_GRACE_MS = 5_000;
 
-function execute(
+/** What is watched while the command runs: its memory cgroup (if any) and the folders it may fill. */
+interface Guard {
+  cgroup: CommandCgroup | undefined;
+  diskRoots: string[];
+}
+
+/** How often the memory cgroup and the disk use are looked at while a command runs. */
+const WATCH_MS = 250;
+const MIB = 1024 * 1024;
+
+async function execute(
   program: string,
   args: string[],
   setup: SpawnSetup,
@@ -137,14 +177,19 @@ function execute(
   stdin: string | undefined,
   isolation: Isolation,
   stopHow: StopHow,
+  guard: Guard,
 ): Promise<SandboxResult> {
   const started = performance.now();
+  // A workspace already past its disk cap may not grow; otherwise it may grow up to the cap.
+  const diskLimit = Math.max(limits.diskMb * MIB, await diskUsage(guard.diskRoots));
   const stdout = new OutputCollector(limits.maxOutputChars);
   const stderr = new OutputCollector(limits.maxOutputChars);
   // detached: the command leads its own process group, so the whole group can be killed.
   const child = spawn(program, args, { ...setup, detached: true, stdio: ["pipe", "pipe", "pipe"] });
   let timedOut = false;
   let outputLimitExceeded = false;
+  let memoryLimitExceeded = false;
+  let diskLimitExceeded = false;
   let forceTimer: NodeJS.Timeout | undefined;
   const stop = () => {
     if (stopHow === "group") return killTree(child);
@@ -160,6 +205,26 @@ function execute(
       timedOut = true;
       stop();
     }, limits.timeoutMs);
+    let measuring = false;
+    const watchTimer = setInterval(() => {
+      if (exit) return;
+      if (!memoryLimitExceeded && (guard.cgroup?.oomKills() ?? 0) > 0) {
+        memoryLimitExceeded = true;
+        stop();
+      }
+      if (measuring || diskLimitExceeded) return;
+      measuring = true;
+      diskUsage(guard.diskRoots, diskLimit)
+        .then((used) => {
+          if (used > diskLimit && !exit) {
+            diskLimitExceeded = true;
+            stop();
+          }
+        })
+        .finally(() => {
+          measuring = false;
+        });
+    }, WATCH_MS);
 
     const onData = (collector: OutputCollector) => (chunk: Buffer) => {
       collector.push(chunk);
@@ -179,12 +244,16 @@ function execute(
     child.on("error", (error) => {
       clearTimeout(timeoutTimer);
       clearTimeout(forceTimer);
+      clearInterval(watchTimer);
       reject(new SkillgradError(`could not start ${program}: ${error.message}`, { cause: error }));
     });
     child.on("exit", (code, signal) => {
       exit = { code, signal };
       clearTimeout(timeoutTimer); // it ended in time, even if its pipes close later
       clearTimeout(forceTimer);
+      clearInterval(watchTimer);
+      // An out-of-memory kill just before the end still counts.
+      if ((guard.cgroup?.oomKills() ?? 0) > 0) memoryLimitExceeded = true;
       // bwrap's pid namespace or the reaper already ended what the command left behind; the
       // process group is a last resort.
       killTree(child);
@@ -196,6 +265,7 @@ function execute(
     child.on("close", (code, signal) => {
       clearTimeout(timeoutTimer);
       clearTimeout(graceTimer);
+      clearInterval(watchTimer);
       const ended = exit ?? { code, signal };
       const out = stdout.result();
       const err = stderr.result();
@@ -207,6 +277,9 @@ function execute(
         timedOut,
         truncated: out.truncated || err.truncated,
         outputLimitExceeded,
+        memoryLimitExceeded,
+        diskLimitExceeded,
+        memoryCap: guard.cgroup ? "total" : "per-process",
         durationMs: Math.round(performance.now() - started),
         isolation,
       });

@@ -12,24 +12,40 @@ export interface SandboxLimits {
   timeoutMs: number;
   /** Characters kept per stream (stdout, stderr); the rest is replaced by a "[… N more bytes truncated …]" note. */
   maxOutputChars: number;
-  /** Address-space limit (RLIMIT_AS) for every process of the command, in MiB. */
+  /**
+   * Address-space limit (RLIMIT_AS) for every process of the command, in MiB. When no cgroup caps
+   * the total (see totalMemoryMb) and it is not given, it is lowered to FALLBACK_MEMORY_MB.
+   */
   memoryMb: number;
+  /**
+   * Memory of all the command's processes together, in MiB: a memory cgroup, where this machine
+   * offers one skillgrad may write (see cgroup.ts). Going over it stops the whole command.
+   */
+  totalMemoryMb: number;
   /** Process limit (RLIMIT_NPROC) for the sandbox user; contains fork bombs. */
   maxProcesses: number;
+  /**
+   * Disk the workspace (and, under --sandbox none, the command's own temp folder) may take, in MiB.
+   * Checked twice a second while the command runs: growing past it stops the command. A workspace
+   * already past it may not grow. No single file may be larger (RLIMIT_FSIZE).
+   */
+  diskMb: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = {
   timeoutMs: 120_000,
   maxOutputChars: 20_000,
-  memoryMb: 8192,
+  memoryMb: 4096,
+  totalMemoryMb: 4096,
   maxProcesses: 256,
+  diskMb: 2048,
 };
+
+/** The per-process memory cap used when no cgroup caps the total and none was asked for, in MiB. */
+export const FALLBACK_MEMORY_MB = 2048;
 
 /** Combined bytes of stdout + stderr after which the command is killed (a flood must not exhaust memory). */
 export const OUTPUT_HARD_CEILING_BYTES = 50 * 1024 * 1024;
-
-/** Largest file a sandboxed process may write (RLIMIT_FSIZE), in MiB. */
-export const MAX_FILE_MB = 1024;
 
 /** Size of the private /tmp inside bubblewrap (a tmpfs lives in RAM, so it is capped), in MiB. */
 export const SANDBOX_TMP_MB = 512;
@@ -46,6 +62,12 @@ export interface SandboxResult {
   truncated: boolean;
   /** True when the command was killed for writing more than OUTPUT_HARD_CEILING_BYTES. */
   outputLimitExceeded: boolean;
+  /** True when the command was stopped because its processes together went over totalMemoryMb. */
+  memoryLimitExceeded: boolean;
+  /** True when the command was stopped because the workspace grew past diskMb. */
+  diskLimitExceeded: boolean;
+  /** How memory was capped: "total" (a cgroup, all processes together) or "per-process" (RLIMIT_AS only). */
+  memoryCap: "total" | "per-process";
   durationMs: number;
   isolation: Isolation;
 }

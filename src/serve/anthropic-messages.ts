@@ -37,8 +37,9 @@ const block = z.looseObject({
 });
 type Block = z.infer<typeof block>;
 
+// Claude Code also sends `system` messages between the turns (instructions that arrive mid-session).
 const messageSchema = z.looseObject({
-  role: z.enum(["user", "assistant"]),
+  role: z.enum(["user", "assistant", "system"]),
   content: z.union([z.string(), z.array(block)]),
 });
 
@@ -115,6 +116,11 @@ export function messagesCallOptions(
   for (const message of request.messages) {
     const blocks: Block[] =
       typeof message.content === "string" ? [{ type: "text", text: message.content }] : message.content;
+    if (message.role === "system") {
+      const text = blocks.map((item) => item.text ?? blockText(item.content)).join("\n");
+      if (text !== "") prompt.push({ role: "system", content: text });
+      continue;
+    }
     if (message.role === "assistant") {
       const content: AssistantContent = [];
       for (const item of blocks) {

@@ -58,7 +58,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const role = options.role ?? "executor";
   const model = options.hub.model(role);
   const entries = new Map<string, LedgerEntry>();
-  options.hub.onCall((entry) => {
+  const stopListening = options.hub.onCall((entry) => {
     if (entry.label) entries.set(entry.label, entry);
   });
   const held = new Set<Socket>();
@@ -182,6 +182,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     url: `http://${host}:${address.port}`,
     port: address.port,
     close: async () => {
+      // a hub outlives the servers an executor starts per task run: its listener must go with them
+      stopListening();
       for (const socket of held) socket.destroy();
       const closed = once(server, "close");
       server.close();

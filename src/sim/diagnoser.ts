@@ -1,9 +1,12 @@
+import { ROLE_TOOL } from "../optimizer/agent/skill-tools.js";
 import type { DiagnosisReply } from "../optimizer/records.js";
 import { hashUnit } from "../util/random.js";
-import { type Evidence, expectedIn, readEvidence } from "./evidence.js";
-import { formatRule, operation, type Rule, sameRule } from "./library/rules.js";
+import { type Conversation, resultsOf } from "./conversation.js";
+import { type Evidence, readEvidence } from "./evidence.js";
+import { formatRule, operation, parseRules, type Rule, sameRule } from "./library/rules.js";
 import { smallestExplainingSet, smallestSufficientSubset } from "./library/search.js";
-import { promptSections, readRenderedTrajectory } from "./prompt-reading.js";
+import { promptSections, readPromptSkill, readRenderedTrajectory } from "./prompt-reading.js";
+import type { SimStep } from "./roles.js";
 
 /** Seeded noise shared by the simulated optimizer roles. */
 export interface SimRoleSettings {
@@ -57,22 +60,80 @@ function noisy(settings: SimRoleSettings, role: string, input: string): boolean 
   return hashUnit(`sim-${role}`, settings.seed, input) < settings.noise;
 }
 
+function readOf(
+  conversation: Conversation,
+  tool: string,
+  attempt: "current" | "earlier",
+): string | undefined {
+  return resultsOf(conversation, tool).find((done) => (done.input.attempt ?? "current") === attempt)?.output;
+}
+
+/** The evidence of one attempt as the diagnoser's tools showed it (undefined parts were not read, or withheld). */
+function evidenceOf(conversation: Conversation, taskText: string, attempt: "current" | "earlier"): Evidence {
+  const grader = readOf(conversation, ROLE_TOOL.readGraderOutput, attempt) ?? "";
+  const feedback = /^feedback: (.*)$/m.exec(grader)?.[1] ?? "";
+  const trajectory = readRenderedTrajectory(readOf(conversation, ROLE_TOOL.readTrajectory, attempt) ?? "");
+  return readEvidence(taskText, feedback, trajectory.calls, trajectory.answer);
+}
+
+/** The next evidence tool to call, if any is still unread. */
+function nextRead(
+  conversation: Conversation,
+  reads: Array<[string, "current" | "earlier"]>,
+): SimStep | undefined {
+  for (const [tool, attempt] of reads) {
+    if (readOf(conversation, tool, attempt) === undefined) return { tool, input: { attempt } };
+  }
+  return undefined;
+}
+
 /**
- * The failure diagnoser (a simulation). From the evidence alone — the data the agent read, the answer
- * it gave and the expected value — it searches the generic operation library for the smallest set of
- * rules that, added to those the agent had read, reproduces the expected answer, and names it. Without
- * that evidence (or with probability `noise`) it can only give a vague diagnosis that states no rule.
+ * Where the rules a diagnosis names already sit: a skill file the agent never opened that states them
+ * all. The diagnoser opens the unopened references one by one to find out.
  */
-export function simDiagnoseFailure(user: string, settings: SimRoleSettings): DiagnosisReply {
+function unopenedHome(
+  conversation: Conversation,
+  skillFiles: string[],
+  evidence: Evidence,
+  rules: Rule[],
+): { step?: SimStep; home?: string } {
+  if (rules.length === 0) return {};
+  const keys = new Set(rules.map(formatRule));
+  for (const path of skillFiles.filter(
+    (file) => file.startsWith("references/") && !evidence.opened.includes(file),
+  )) {
+    const read = resultsOf(conversation, ROLE_TOOL.readSkillFile).find((done) => done.input.path === path);
+    if (!read) return { step: { tool: ROLE_TOOL.readSkillFile, input: { path } } };
+    const stated = new Set(parseRules(read.output).map(formatRule));
+    if ([...keys].every((key) => stated.has(key))) return { home: path };
+  }
+  return {};
+}
+
+/**
+ * The failure diagnoser (a simulation), step by step through its tools: it reads the grader's output
+ * and the whole trajectory, searches the generic operation library for the smallest set of rules that,
+ * added to those the agent had read, reproduces the expected answer from the data the agent read,
+ * checks whether an unopened reference already states them, and submits. Without that evidence (or
+ * with probability `noise`) it can only submit a vague diagnosis that states no rule.
+ */
+export function simFailureStep(conversation: Conversation, settings: SimRoleSettings): SimStep {
+  const user = conversation.userMessages[0] ?? "";
   const sections = promptSections(user, FAILURE_SECTIONS);
-  const trajectory = readRenderedTrajectory(sections.get("Trajectory")?.body ?? "");
-  const evidence = readEvidence(
-    sections.get("Task (id")?.body ?? "",
-    sections.get("Grader feedback")?.body ?? "",
-    trajectory.calls,
-    trajectory.answer,
-  );
-  return diagnoseFailure(evidence, noisy(settings, "diagnose", user));
+  const read = nextRead(conversation, [
+    [ROLE_TOOL.readGraderOutput, "current"],
+    [ROLE_TOOL.readTrajectory, "current"],
+  ]);
+  if (read) return read;
+  const evidence = evidenceOf(conversation, sections.get("Task (id")?.body ?? "", "current");
+  const diagnosis = diagnoseFailure(evidence, noisy(settings, "diagnose", user));
+  const skill = readPromptSkill(sections.get("Skill the agent had")?.body ?? "");
+  const where = unopenedHome(conversation, skill.files, evidence, parseRules(diagnosis.correctApproach));
+  if (where.step) return where.step;
+  if (where.home) {
+    diagnosis.cause += ` ${where.home} already states this, but the agent never opened it: the body does not lead it there for this task.`;
+  }
+  return { tool: ROLE_TOOL.submitDiagnosis, input: diagnosis };
 }
 
 export function diagnoseFailure(evidence: Evidence, vague: boolean): DiagnosisReply {
@@ -127,15 +188,25 @@ export function diagnoseFailure(evidence: Evidence, vague: boolean): DiagnosisRe
  * (the smallest subset of them that reproduces the expected answer on the data)? The success is
  * robust when such rules exist, lucky when the rules it read do not give the answer at all.
  */
-export function simDiagnoseContrastive(user: string, settings: SimRoleSettings): DiagnosisReply {
-  const sections = promptSections(user, CONTRASTIVE_SECTIONS);
-  const earlierText = sections.get("Earlier attempt (failed)")?.body ?? "";
-  const current = readRenderedTrajectory(sections.get("Current attempt (passed)")?.body ?? "");
-  const earlier = readRenderedTrajectory(earlierText);
-  const task = sections.get("Task (id")?.body ?? "";
-  const now = readEvidence(task, "", current.calls, current.answer);
-  const before = readEvidence(task, earlierText, earlier.calls, earlier.answer);
-  const expected = expectedIn(earlierText) ?? now.answer;
+export function simContrastiveStep(conversation: Conversation, settings: SimRoleSettings): SimStep {
+  const user = conversation.userMessages[0] ?? "";
+  const read = nextRead(conversation, [
+    [ROLE_TOOL.readGraderOutput, "earlier"],
+    [ROLE_TOOL.readTrajectory, "earlier"],
+    [ROLE_TOOL.readTrajectory, "current"],
+  ]);
+  if (read) return read;
+  const task = promptSections(user, CONTRASTIVE_SECTIONS).get("Task (id")?.body ?? "";
+  return {
+    tool: ROLE_TOOL.submitDiagnosis,
+    input: diagnoseContrastive(conversation, task, noisy(settings, "contrast", user)),
+  };
+}
+
+function diagnoseContrastive(conversation: Conversation, task: string, vagueDraw: boolean): DiagnosisReply {
+  const now = evidenceOf(conversation, task, "current");
+  const before = evidenceOf(conversation, task, "earlier");
+  const expected = before.expected ?? now.answer;
   const table = now.table ?? before.table;
   const vague = (robustness: "lucky" | "unclear", why: string): DiagnosisReply => ({
     ...VAGUE_SUCCESS,
@@ -144,7 +215,7 @@ export function simDiagnoseContrastive(user: string, settings: SimRoleSettings):
   });
   if (!now.question || !table || expected === undefined)
     return vague("unclear", "the evidence does not show why");
-  if (noisy(settings, "contrast", user)) return vague("unclear", "the trajectories do not show why");
+  if (vagueDraw) return vague("unclear", "the trajectories do not show why");
   const explaining = smallestSufficientSubset(table, now.question, now.rulesRead, expected);
   if (explaining === undefined)
     return vague("lucky", "the rules it read do not give this answer, so it was luck");

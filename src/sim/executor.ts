@@ -1,41 +1,24 @@
-import { SKILL_FILES_HEADING, WORKSPACE_FILES_LINE } from "../executor/builtin/prompt.js";
+import { SKILL_FILES_HEADING } from "../executor/builtin/prompt.js";
 import { SKILLS_HEADING, TOOL } from "../executor/builtin/protocol.js";
-import { hashUnit } from "../util/random.js";
+import { type AgentMove, type AgentSettings, nextMove, type SkillListing } from "./agent/core.js";
 import { type Conversation, resultsOf } from "./conversation.js";
-import { answerQuestion, parseQuestion } from "./library/question.js";
-import { tableOf } from "./library/read.js";
-import { effectiveRules, parseRules } from "./library/rules.js";
-import { rulesForTable } from "./library/search.js";
-import { conditionHolds, contentWords, pointersIn } from "./reading.js";
-import { chooseSkill, type ListedSkill } from "./relevance.js";
 
 /** The simulated executor's next move: call one tool, or finish. */
 export type SimAction = { tool: string; input: Record<string, unknown> };
 
-export interface SimExecutorSettings {
-  noise: number;
-  seed: number;
-  /** The call's own seed (the executor passes the rollout number), so repeats can differ. */
-  callSeed: number;
-}
+export type SimExecutorSettings = AgentSettings;
 
-/** The skills the system prompt lists: `- <name>: <description>` lines under the heading, up to a blank line. */
-export function listedSkills(system: string): ListedSkill[] {
+/** The skills the built-in agent's system prompt lists under its heading ("- name: description"). */
+function listedSkills(system: string): SkillListing[] {
   const after = system.split(SKILLS_HEADING)[1];
   if (!after) return [];
-  const skills: ListedSkill[] = [];
+  const skills: SkillListing[] = [];
   for (const line of after.trimStart().split("\n")) {
-    const entry = /^- ([a-z0-9-]+): ?(.*)$/.exec(line);
-    if (!entry) break;
-    skills.push({ name: entry[1] as string, description: entry[2] ?? "" });
+    const match = /^- ([a-z0-9-]+): (.*)$/.exec(line);
+    if (!match) break;
+    skills.push({ name: match[1] as string, description: match[2] as string });
   }
   return skills;
-}
-
-/** The user's request as the agent weighs it against the skills: the task text, without the file list. */
-function requestOf(userText: string): string {
-  const at = userText.indexOf(WORKSPACE_FILES_LINE);
-  return at < 0 ? userText : userText.slice(0, at);
 }
 
 /** The body of an activation reply, and the files it lists. */
@@ -48,58 +31,35 @@ function readActivation(text: string): { body: string; files: string[] } {
 }
 
 /**
- * Plays an agent on a sim-world task (a simulation): activate the listed skill that the relevance rule
- * (relevance.ts) picks for the request, if any, read the data file,
- * open the references whose pointers say to for this task, then answer the question by the rules
- * the skill text it read states (src/sim/library/rules.ts) — and by nothing else. Seeded noise makes
- * it skip a reference whose pointer does not say when to read it, and sometimes forget one rule.
+ * The simulated agent (agent/core.ts) in the built-in executor's harness: its tools are
+ * activate_skill, read_skill_file, read_file and finish (src/executor/builtin/protocol.ts).
  */
 export function simExecutorStep(conversation: Conversation, settings: SimExecutorSettings): SimAction {
   const activations = resultsOf(conversation, TOOL.activateSkill);
-  const skillName =
-    activations.length > 0
-      ? String(activations[0]?.input.name ?? "")
-      : chooseSkill(requestOf(conversation.userText), listedSkills(conversation.system), settings).chosen;
-  if (skillName && activations.length === 0) return { tool: TOOL.activateSkill, input: { name: skillName } };
-
-  const fileName = /\b[\w-]+\.csv\b/.exec(conversation.userText)?.[0];
-  const question = parseQuestion(conversation.userText);
-  if (!fileName || !question)
-    return { tool: TOOL.finish, input: { answer: "I could not work out this task." } };
   const reads = resultsOf(conversation, TOOL.readFile);
-  if (reads.length === 0) return { tool: TOOL.readFile, input: { path: fileName } };
-  const data = reads[0]?.output ?? "";
-  const table = tableOf(data);
-
-  let seen = "";
-  if (skillName) {
-    const activation = readActivation(activations[0]?.output ?? "");
-    const taskWords = contentWords(`${conversation.userText}\n${table.header.join(" ")}`);
-    const opened = resultsOf(conversation, TOOL.readSkillFile);
-    const wanted = pointersIn(activation.body).filter((pointer) => {
-      if (!activation.files.includes(pointer.path)) return false;
-      if (pointer.condition || pointer.always) return conditionHolds(pointer, taskWords);
-      const draw = hashUnit(
-        "sim-skip",
-        settings.seed,
-        settings.callSeed,
-        conversation.userText,
-        pointer.path,
-      );
-      return draw >= settings.noise;
-    });
-    const next = wanted.find((pointer) => !opened.some((done) => done.input.path === pointer.path));
-    if (next) return { tool: TOOL.readSkillFile, input: { path: next.path } };
-    seen = [activation.body, ...opened.map((done) => done.output)].join("\n");
+  const move: AgentMove = nextMove(
+    {
+      taskText: conversation.userText,
+      noiseKey: conversation.userText,
+      skills: listedSkills(conversation.system),
+      activationTried: activations.length > 0,
+      ...(activations.length > 0 ? { activation: readActivation(activations[0]?.output ?? "") } : {}),
+      ...(reads.length > 0 ? { data: reads[0]?.output ?? "" } : {}),
+      opened: resultsOf(conversation, TOOL.readSkillFile).map((done) => ({
+        path: String(done.input.path ?? ""),
+        text: done.output,
+      })),
+    },
+    settings,
+  );
+  switch (move.move) {
+    case "activate":
+      return { tool: TOOL.activateSkill, input: { name: move.skill } };
+    case "read-data":
+      return { tool: TOOL.readFile, input: { path: move.file } };
+    case "read-skill-file":
+      return { tool: TOOL.readSkillFile, input: { path: move.path } };
+    case "answer":
+      return { tool: TOOL.finish, input: { answer: move.text } };
   }
-
-  let rules = effectiveRules(parseRules(seen));
-  const applicable = rulesForTable(table, rules);
-  const slip = hashUnit("sim-slip", settings.seed, settings.callSeed, conversation.userText, data, seen);
-  if (slip < settings.noise && applicable.length > 0) {
-    const forgotten = applicable[Math.floor((slip / settings.noise) * applicable.length)];
-    rules = rules.filter((rule) => rule !== forgotten);
-  }
-  const answer = answerQuestion(question, table, rules) ?? "I could not work out this task.";
-  return { tool: TOOL.finish, input: { answer } };
 }

@@ -6,10 +6,13 @@ import type {
 } from "@ai-sdk/provider";
 import { SkillgradError } from "../errors.js";
 import { EXECUTOR_ROLE_LINE } from "../executor/builtin/protocol.js";
+import { fileToolsHarness, fileToolsStep } from "./agent/file-tools.js";
+import { shellHarness, shellStep } from "./agent/shell.js";
+import { offeredTools, readTranscript } from "./agent/transcript.js";
 import { readConversation } from "./conversation.js";
 import { simExecutorStep } from "./executor.js";
 import { simMoreRolesReply } from "./more-roles.js";
-import { simRoleReply } from "./roles.js";
+import { simRoleStep } from "./roles.js";
 
 export interface SimModelOptions {
   /** Probability (0–1) that a simulated decision goes the other way; seeded, so runs repeat. */
@@ -68,8 +71,12 @@ export function createSimModel(options: SimModelOptions = {}): LanguageModelV3 {
       const conversation = readConversation(call.prompt);
       const promptChars = JSON.stringify(call.prompt).length;
       let content: LanguageModelV3Content[];
+      const settings = { noise, seed, callSeed: call.seed ?? 0 };
+      const offered = offeredTools(call);
+      const fileTools = fileToolsHarness(offered);
+      const shell = fileTools ? undefined : shellHarness(offered);
       if (conversation.system.startsWith(EXECUTOR_ROLE_LINE)) {
-        const action = simExecutorStep(conversation, { noise, seed, callSeed: call.seed ?? 0 });
+        const action = simExecutorStep(conversation, settings);
         content = [
           {
             type: "tool-call",
@@ -78,13 +85,33 @@ export function createSimModel(options: SimModelOptions = {}): LanguageModelV3 {
             input: JSON.stringify(action.input),
           },
         ];
+      } else if (fileTools) {
+        // an external agent's harness with file tools (Claude Code), recognised by its tools' schemas
+        content = fileToolsStep(readTranscript(call.prompt), fileTools, settings);
+      } else if (shell) {
+        // an external agent's harness whose one tool is a shell (Codex), recognised by its schema
+        content = shellStep(readTranscript(call.prompt), shell, settings);
       } else {
-        const reply =
-          simRoleReply(conversation.system, conversation.userMessages, { noise, seed }) ??
-          simMoreRolesReply(conversation.system, conversation.userMessages);
-        content = [
-          { type: "text", text: reply ?? "The sim model only simulates the roles it was built for." },
-        ];
+        const step = simRoleStep(conversation, { noise, seed });
+        const text = step ? undefined : simMoreRolesReply(conversation.system, conversation.userMessages);
+        content =
+          step && "tool" in step
+            ? [
+                {
+                  type: "tool-call",
+                  toolCallId: `sim-call-${conversation.calls.length + 1}`,
+                  toolName: step.tool,
+                  input: JSON.stringify(step.input),
+                },
+              ]
+            : [
+                {
+                  type: "text",
+                  text:
+                    (step && "text" in step ? step.text : text) ??
+                    "The sim model only simulates the roles it was built for.",
+                },
+              ];
       }
       const outputChars = JSON.stringify(content).length;
       return {

@@ -1,12 +1,21 @@
 import { z } from "zod";
-import type { PatchReply } from "../optimizer/patch.js";
-import { overlay as overlaySchema, patternKind, patternMemory } from "../optimizer/records.js";
+import { ROLE_TOOL } from "../optimizer/agent/skill-tools.js";
+import { anchorPlaces, overlay as overlaySchema, patternKind, patternMemory } from "../optimizer/records.js";
+import { LAYER_RULES, type PatchReply } from "../optimizer/stages/patch.js";
 import type { SkillEdit } from "../skill/types.js";
 import { hashUnit } from "../util/random.js";
+import { type Conversation, resultsOf } from "./conversation.js";
 import type { SimRoleSettings } from "./diagnoser.js";
 import { formatRule, parseRuleLine, parseRules, type Rule, ruleKey, sameRule } from "./library/rules.js";
 import { mergeRules, patternSlug, referenceFor } from "./patterns.js";
-import { jsonBlocks, promptSections, type RenderedSkill, readRenderedSkill } from "./prompt-reading.js";
+import {
+  jsonBlocks,
+  promptSections,
+  type RenderedSkill,
+  readPromptSkill,
+  renderedSkillOf,
+} from "./prompt-reading.js";
+import type { SimStep } from "./roles.js";
 
 const SECTIONS = [
   "Current skill",
@@ -78,6 +87,7 @@ function signalsFromDiagnoses(list: unknown, skill: RenderedSkill): Signals {
 
 /** Overlay and memory: each entry's pattern, with its rules (the memory's description) and direction. */
 function signalsFromOverlay(overlayJson: unknown, memoryJson: unknown, skill: RenderedSkill): Signals {
+  // a pattern anchored to "section:x + references/y.md" writes its rules in the file; "undecided" picks one
   const overlay = overlaySchema.parse(overlayJson);
   const memory = patternMemory.parse(memoryJson);
   const signals: Signals = { needs: [], preserved: [], skipped: 0 };
@@ -91,7 +101,7 @@ function signalsFromOverlay(overlayJson: unknown, memoryJson: unknown, skill: Re
       signals.needs.push({
         pattern: pattern.slug,
         // rules about the same things stay where the skill already states them
-        anchor: existingAnchor(skill, rules) ?? pattern.anchor,
+        anchor: existingAnchor(skill, rules) ?? placeOf(pattern.anchor, pattern.slug),
         rules,
         direction: entry.direction,
         remedies: pattern.remedies.length,
@@ -99,6 +109,26 @@ function signalsFromOverlay(overlayJson: unknown, memoryJson: unknown, skill: Re
     }
   }
   return signals;
+}
+
+/** The one place a pattern anchor writes to: its file if it names one, else its section, else a new file. */
+function placeOf(anchor: string, slug: string): string {
+  const places = anchorPlaces(anchor);
+  return places.find((p) => p.startsWith("references/")) ?? places[0] ?? referenceFor(slug);
+}
+
+/**
+ * The raw diagnoses as a backstop beside the overlay: a failure whose rules no overlay need covers is
+ * still written (what the overlay compressed away is not lost).
+ */
+function backstop(signals: Signals, raw: Signals): Signals {
+  const covered = new Set(signals.needs.flatMap((need) => need.rules.map(formatRule)));
+  const extra = raw.needs.filter((need) => need.rules.some((rule) => !covered.has(formatRule(rule))));
+  return {
+    needs: [...signals.needs, ...extra],
+    preserved: [...signals.preserved, ...raw.preserved],
+    skipped: signals.skipped,
+  };
 }
 
 /** One need per pattern: its rules merged, the strongest direction, the longest remedy log. */
@@ -204,32 +234,107 @@ interface Write {
   why: string[];
 }
 
+interface Plan {
+  edits: ProposedEdit[];
+  notes: string;
+}
+
+/** References the patcher reads before planning (it reads before it writes; a dozen at most). */
+const MAX_READS = 12;
+
 /**
- * The simulated patcher (a simulation). It writes each pattern's rules (the rule syntax of
- * src/sim/library/rules.ts) at the pattern's anchor — a reference named from the pattern, or the
- * section or file that already states rules about the same things — replacing a rule about the same
- * operation and column rather than appending, and keeps the body's pointer to each reference saying
- * when to read it. A pattern that still recurs after three remedies moves into the body's Conventions
- * section (a structural move). With probability `noise` a rule is written as a loose note the agent
- * cannot apply. One edit per anchor, within the edit budget; a repair round fixes broken pointers and
- * orphaned references.
+ * The simulated patcher (a simulation), through its tools: it reads each existing file it will edit,
+ * then applies its edits one apply_edit call at a time, checks the skill, and submits its options and
+ * self-review. What it writes: each pattern's rules (the rule syntax of src/sim/library/rules.ts) at
+ * the pattern's anchor — a reference named from the pattern, or the file or section that already
+ * states rules about the same things — replacing a rule about the same operation and column rather
+ * than appending, with a pointer in the body that says when to read each reference. A pattern that
+ * still recurs after three remedies moves into the body's Conventions section (a structural move).
+ * With probability `noise` a rule is written as a loose note the agent cannot apply. A repair session
+ * fixes broken pointers and orphaned references.
  */
-export function simPatch(user: string, settings: SimRoleSettings): PatchReply {
+export function simPatchStep(conversation: Conversation, settings: SimRoleSettings): SimStep {
+  const user = conversation.userMessages[0] ?? "";
   const sections = promptSections(user, SECTIONS);
-  const skillText = sections.get("Current skill")?.body ?? "";
-  const skill = readRenderedSkill(skillText);
+  const shown = readPromptSkill(sections.get("Current skill")?.body ?? "");
+  const texts = new Map(
+    resultsOf(conversation, ROLE_TOOL.readSkillFile)
+      .filter((done) => !done.output.startsWith("error:"))
+      .map((done) => [String(done.input.path), done.output]),
+  );
+  const applied = resultsOf(conversation, ROLE_TOOL.applyEdit);
+  const unread = shown.files.find((path) => path.startsWith("references/") && !texts.has(path));
+  if (unread && applied.length === 0 && texts.size < MAX_READS) {
+    return { tool: ROLE_TOOL.readSkillFile, input: { path: unread } };
+  }
+  // the plan is made from what was read before the first edit, so later steps repeat it exactly
+  const skill = renderedSkillOf(shown.skillFile, shown.source, texts);
+  const problems = sections.get("Read-back problems after your edits");
+  const plan = problems ? repair(problems.body, skill) : planEdits(sections, skill, settings);
+  const next = plan.edits[applied.length];
+  if (next) return { tool: ROLE_TOOL.applyEdit, input: next };
+  const checked = resultsOf(conversation, ROLE_TOOL.checkSkill)[0];
+  if (!checked) return { tool: ROLE_TOOL.checkSkill, input: {} };
+  const refused = applied.filter((done) => done.output.startsWith("refused")).length;
+  return {
+    tool: ROLE_TOOL.submitPatch,
+    input: {
+      options: [
+        "state each pattern's rules in a reference named from it, with a pointer saying when to read it",
+        "state the rules in the body's Conventions section, where every task sees them",
+        "chosen: the reference with a pointer; the body only for a pattern that keeps recurring",
+      ],
+      review: LAYER_RULES.map((rule) => ({
+        rule,
+        ok: !checked.output.includes("Problems:") && !layerNoteFor(rule, checked.output),
+        note: layerNoteFor(rule, checked.output) ?? "checked with check_skill",
+      })),
+      edits: [],
+      notes: `${plan.notes}${refused > 0 ? ` ${refused} edit(s) were refused.` : ""}`,
+    } satisfies PatchReply,
+  };
+}
+
+/** The check_skill note that concerns a layer rule, if any. */
+function layerNoteFor(rule: string, checkOutput: string): string | undefined {
+  const topic = rule.split(":")[0] ?? "";
+  const keyword =
+    topic === "pointers"
+      ? "pointer"
+      : topic === "description"
+        ? "description"
+        : topic === "body sections"
+          ? "pitfalls"
+          : undefined;
+  if (!keyword) return undefined;
+  return checkOutput
+    .split("\n")
+    .find((line) => line.startsWith("- ") && line.includes(keyword))
+    ?.slice(2);
+}
+
+function planEdits(
+  sections: Map<string, { heading: string; body: string }>,
+  skill: RenderedSkill,
+  settings: SimRoleSettings,
+): Plan {
   const budget = Number(/at most (\d+) anchors/.exec(sections.get("Edit budget")?.body ?? "")?.[1] ?? 3);
   const signalsText = sections.get("Signals")?.body ?? "";
-  const blocks = jsonBlocks(signalsText);
-  const signals = signalsText.includes("### Overlay")
-    ? signalsFromOverlay(blocks[0], blocks[1], skill)
-    : signalsFromDiagnoses(blocks[0] ?? [], skill);
+  const blocks = signalsText.split(/\n### /);
+  const block = (name: string) => {
+    const found = blocks.find((b) => b.replace(/^### /, "").startsWith(name));
+    return found ? jsonBlocks(found)[0] : undefined;
+  };
+  const raw = signalsFromDiagnoses(block("Diagnoses") ?? [], skill);
+  const overlayJson = block("Overlay");
+  const signals =
+    overlayJson === undefined
+      ? raw
+      : backstop(signalsFromOverlay(overlayJson, block("Pattern memory"), skill), raw);
 
-  const problems = sections.get("Read-back problems after your edits");
-  if (problems) return repair(problems.body, skill);
-
+  const skillKey = JSON.stringify([skill.source, ...skill.files]);
   const write = (pattern: string) => (rule: Rule) =>
-    hashUnit("sim-patch", settings.seed, pattern, formatRule(rule), skillText) < settings.noise
+    hashUnit("sim-patch", settings.seed, pattern, formatRule(rule), skillKey) < settings.noise
       ? looseNote(rule)
       : formatRule(rule);
 
@@ -246,7 +351,6 @@ export function simPatch(user: string, settings: SimRoleSettings): PatchReply {
         : `${need.pattern}: ${need.direction === "strengthen" ? "restate" : "state"} ${need.rules.map(formatRule).join("; ")}`,
     );
   }
-
   const rejected = rejectedEdits(sections.get("Rejected edits")?.body ?? "");
   const edits: ProposedEdit[] = [];
   const pointers = new Map<string, string>(); // reference → the pointer line it needs
@@ -331,7 +435,7 @@ function pointerEdit(skill: RenderedSkill, pointers: Map<string, string>): Skill
 }
 
 /** A repair round: create the files broken pointers name, point the body to orphaned references. */
-function repair(problemsText: string, skill: RenderedSkill): PatchReply {
+function repair(problemsText: string, skill: RenderedSkill): Plan {
   const pointers = new Map<string, string>();
   const edits: ProposedEdit[] = [];
   for (const line of problemsText.split("\n")) {

@@ -117,3 +117,50 @@ export function bodyOf(source: string): string {
   const closing = lines.findIndex((line, index) => index > 0 && line.trim() === "---");
   return closing < 0 ? source : lines.slice(closing + 1).join("\n");
 }
+
+/** The skill as a role's prompt shows it: SKILL.md whole, and the list of the skill's files. */
+export interface PromptSkill {
+  skillFile: string;
+  source: string;
+  /** Every file the list names (SKILL.md too, when listed). */
+  files: string[];
+}
+
+const LIST_HEADING = /^### (Files|Other files|Anchors)\b/;
+
+/** Reads "### SKILL.md" (up to the file list) and the "### Files" / "### Other files" / "files:" list. */
+export function readPromptSkill(text: string): PromptSkill {
+  const lines = text.split("\n");
+  let skillFile = "SKILL.md";
+  const source: string[] = [];
+  const files: string[] = [];
+  let mode: "none" | "source" | "list" = "none";
+  for (const line of lines) {
+    const header = /^### ((?:SKILL|skill)\.md)$/.exec(line);
+    if (header) {
+      skillFile = header[1] ?? skillFile;
+      mode = "source";
+      continue;
+    }
+    if (LIST_HEADING.test(line) || /^files:$/.test(line)) {
+      mode = /Anchors/.test(line) ? "none" : "list";
+      continue;
+    }
+    if (mode === "source") source.push(line);
+    else if (mode === "list") {
+      const entry = /^(?:- )?(\S+) \(\d+ bytes/.exec(line.trim());
+      if (entry?.[1]) files.push(entry[1]);
+    }
+  }
+  return { skillFile, source: source.join("\n").trim(), files };
+}
+
+/** A rendered skill from SKILL.md's text and the other files' texts read so far. */
+export function renderedSkillOf(
+  skillFile: string,
+  source: string,
+  files: Map<string, string>,
+): RenderedSkill {
+  const body = bodyOf(source);
+  return { skillFile, source, body, sections: parseSections(body, 1).sections, files };
+}

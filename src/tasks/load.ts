@@ -14,6 +14,8 @@ const taskLine = z.object({
   expected: z.unknown().optional(),
   grader: z.union([z.string().min(1), z.looseObject({ type: z.string().min(1) })]).optional(),
   meta: z.record(z.string(), z.unknown()).optional(),
+  /** A workspace file the agent writes its answer to (relative). */
+  answerFile: z.string().min(1).optional(),
 });
 
 function describeIssue(error: z.ZodError): string {
@@ -97,6 +99,7 @@ export async function loadTasks(taskFile: string): Promise<Task[]> {
       ...(record.expected !== undefined ? { expected: record.expected } : {}),
       ...(record.grader !== undefined ? { grader: record.grader } : {}),
       ...(record.meta !== undefined ? { meta: record.meta } : {}),
+      ...(record.answerFile !== undefined ? { answerFile: workspacePath(record.answerFile, where) } : {}),
     });
   }
   if (tasks.length === 0) throw new SkillgradError(`${taskFile} has no tasks: add one JSON object per line`);

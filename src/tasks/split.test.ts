@@ -110,6 +110,43 @@ describe("the paper split", () => {
   it("refuses fewer than 3 ids", () => {
     expect(() => paper(2)).toThrow(SkillgradError);
   });
+
+  it("is two-staged: the master seed splits pool from held-out, the held-out seed splits validation from test", () => {
+    const split = (seed: number, heldOutSeed?: number) =>
+      makeSplit(ids(400), {
+        spec: { kind: "paper", ...(heldOutSeed === undefined ? {} : { heldOutSeed }) },
+        specText: "paper",
+        seed,
+        benchmark: "x",
+      });
+    const once = split(5, 11);
+    // the same seeds give the same ids, every time
+    expect(split(5, 11)).toEqual(once);
+    expect(once.seeds).toEqual({ master: 5, heldOut: 11 });
+    expect(split(5).seeds).toEqual({ master: 5, heldOut: 5 });
+    // another held-out seed: the same pool, other validation and test ids
+    const otherHeldOut = split(5, 12);
+    expect(otherHeldOut.sets.pool).toEqual(once.sets.pool);
+    expect(otherHeldOut.sets.validation).not.toEqual(once.sets.validation);
+    expect([...(otherHeldOut.sets.validation ?? []), ...(otherHeldOut.sets.test ?? [])].sort()).toEqual(
+      [...(once.sets.validation ?? []), ...(once.sets.test ?? [])].sort(),
+    );
+    // another master seed: another pool
+    expect(split(6, 11).sets.pool).not.toEqual(once.sets.pool);
+  });
+
+  it("counts only tasks with all their test cases, and says how many it left out", () => {
+    const manifest = makeSplit(ids(60), {
+      spec: { kind: "paper" },
+      specText: "paper",
+      seed: 1,
+      benchmark: "x",
+      incomplete: ["t-3", "t-7"],
+    });
+    expect(allIds(manifest)).toHaveLength(58);
+    expect(allIds(manifest)).not.toContain("t-3");
+    expect(manifest.notes[0]).toBe("2 task(s) lack some of their test cases and do not count");
+  });
 });
 
 describe("ratio splits", () => {
@@ -127,7 +164,9 @@ describe("ratio splits", () => {
     expect(() => parseSplitSpec("ratio:train=0.5,test=0.4")).toThrow(/add up to 0.9/);
     expect(() => parseSplitSpec("ratio:train=0.5,banana=0.5")).toThrow(UsageError);
     expect(() => parseSplitSpec("ratio:train=0.5,train=0.5")).toThrow(/twice/);
-    expect(() => parseSplitSpec("halves")).toThrow(/use paper or ratio:/);
+    expect(() => parseSplitSpec("halves")).toThrow(/use paper, paper:heldout-seed=N or ratio:/);
+    expect(() => parseSplitSpec("paper:seed=x")).toThrow(/paper:heldout-seed=N/);
+    expect(parseSplitSpec("paper:heldout-seed=9")).toEqual({ kind: "paper", heldOutSeed: 9 });
   });
 });
 

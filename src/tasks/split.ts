@@ -11,11 +11,14 @@ import type { Task } from "./types.js";
  * Seeded, reproducible splits of a dataset's ids, saved as JSON manifests.
  *
  * Split specs (`--split` of `skillgrad bench prepare`):
- * - `paper`: the SkillGrad paper's protocol. From 400 ids (a larger dataset is first sampled down to
- *   400 with the seed; a smaller one is scaled proportionally, with a note): 200 held-out + 200
- *   evolution `pool`; the held-out half becomes 20 `validation` + 180 `test`. The 40 training tasks
- *   are sampled later by the optimizer from the seed skill's failures on the pool, in batches of 4,
- *   so the manifest records `params: {trainSize: 40, batchSize: 4}` (trainSize scaled with the data).
+ * - `paper` (or `paper:heldout-seed=N`): the SkillGrad paper's two-stage protocol. Only tasks with all
+ *   their test cases count (the caller names the others). The master seed (`--seed`) samples 400 ids
+ *   (a larger dataset is first sampled down to 400; a smaller one is scaled proportionally, with a
+ *   note) and splits them into 200 held-out + 200 evolution `pool`; the second seed (heldout-seed,
+ *   default: the master seed) splits the held-out half into 20 `validation` + 180 `test`. The manifest
+ *   records both seeds. The 40 training tasks are sampled later by the optimizer from the seed skill's
+ *   failures on the pool, in batches of 4, so the manifest records `params: {trainSize: 40,
+ *   batchSize: 4}` (trainSize scaled with the data).
  * - `ratio:train=0.5,validation=0.2,test=0.3`: seeded shares of all ids; sets may be `train`, `pool`,
  *   `validation` (or `val`) and `test`; the shares must add up to 1.
  *
@@ -38,7 +41,9 @@ export const PAPER_PROTOCOL = {
   batchSize: 4,
 } as const;
 
-export type SplitSpec = { kind: "paper" } | { kind: "ratio"; shares: { set: SetName; share: number }[] };
+export type SplitSpec =
+  | { kind: "paper"; heldOutSeed?: number }
+  | { kind: "ratio"; shares: { set: SetName; share: number }[] };
 
 const idList = z.array(z.string().min(1));
 
@@ -60,6 +65,8 @@ const ManifestSchema = z.object({
   params: z
     .object({ trainSize: z.number().int().nonnegative(), batchSize: z.number().int().positive() })
     .optional(),
+  /** The paper split's two seeds: the master seed (pool / held-out) and the held-out seed (validation / test). */
+  seeds: z.object({ master: z.number().int(), heldOut: z.number().int() }).optional(),
   notes: z.array(z.string()).default([]),
 });
 
@@ -75,8 +82,13 @@ export function parseSplitSpec(text: string): SplitSpec {
   const spec = text.trim();
   if (spec === "paper") return { kind: "paper" };
   const example = "ratio:train=0.5,validation=0.2,test=0.3";
+  if (spec.startsWith("paper:")) {
+    const match = /^paper:heldout-seed=(-?\d+)$/.exec(spec);
+    if (!match) throw new UsageError(`bad split "${text}": use paper or paper:heldout-seed=N (N an integer)`);
+    return { kind: "paper", heldOutSeed: Number(match[1]) };
+  }
   if (!spec.startsWith("ratio:")) {
-    throw new UsageError(`unknown split "${text}": use paper or ${example}`);
+    throw new UsageError(`unknown split "${text}": use paper, paper:heldout-seed=N or ${example}`);
   }
   const shares: { set: SetName; share: number }[] = [];
   for (const part of spec.slice("ratio:".length).split(",")) {
@@ -116,6 +128,8 @@ export interface MakeSplitOptions {
   name?: string;
   /** Who made it, e.g. "skillgrad 0.1.0 bench prepare"; the default names the version only. */
   createdBy?: string;
+  /** paper: ids of tasks that lack some of their test cases; they do not count. */
+  incomplete?: readonly string[];
 }
 
 /** Splits ids the same way on every machine for the same ids and seed (input order does not matter). */
@@ -130,11 +144,23 @@ export function makeSplit(ids: readonly string[], options: MakeSplitOptions): Sp
     spec: options.specText,
     sourceIds: unique.length,
   };
-  if (options.spec.kind === "paper") return { ...base, ...paperSets(unique, options.seed) };
+  if (options.spec.kind === "paper") {
+    const heldOutSeed = options.spec.heldOutSeed ?? options.seed;
+    const left = new Set(options.incomplete ?? []);
+    const counted = unique.filter((id) => !left.has(id));
+    const split = paperSets(counted, options.seed, heldOutSeed);
+    const dropped = unique.length - counted.length;
+    if (dropped > 0) split.notes.unshift(`${dropped} task(s) lack some of their test cases and do not count`);
+    return { ...base, ...split, seeds: { master: options.seed, heldOut: heldOutSeed } };
+  }
   return { ...base, sets: ratioSets(unique, options.spec.shares, options.seed), notes: [] };
 }
 
-function paperSets(sortedIds: string[], seed: number): Pick<SplitManifest, "sets" | "params" | "notes"> {
+function paperSets(
+  sortedIds: string[],
+  seed: number,
+  heldOutSeed: number,
+): Pick<SplitManifest, "sets" | "params" | "notes"> {
   const P = PAPER_PROTOCOL;
   if (sortedIds.length < 3) {
     throw new SkillgradError(`the paper split needs at least 3 task ids; the data has ${sortedIds.length}`);
@@ -163,7 +189,8 @@ function paperSets(sortedIds: string[], seed: number): Pick<SplitManifest, "sets
         `(pool ${sizes.pool}, validation ${sizes.validation}, test ${sizes.test}, trainSize ${sizes.trainSize} instead of ${P.pool}/${P.validation}/${P.test}/${P.trainSize})`,
     );
   }
-  const heldOut = order.slice(0, n - sizes.pool);
+  // stage two: the held-out half, in id order, shuffled by its own seed into validation and test
+  const heldOut = shuffled(order.slice(0, n - sizes.pool).sort(compareIds), seededRandom(heldOutSeed));
   return {
     sets: {
       pool: order.slice(n - sizes.pool).sort(compareIds),
@@ -210,6 +237,11 @@ function compareIds(a: string, b: string): number {
 
 function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
+}
+
+/** Tasks that lack some of their test cases (`meta.testCasesComplete: false`): the paper split leaves them out. */
+export function incompleteTaskIds(tasks: readonly Task[]): string[] {
+  return tasks.filter((task) => task.meta?.testCasesComplete === false).map((task) => task.id);
 }
 
 export async function saveSplit(path: string, manifest: SplitManifest): Promise<void> {

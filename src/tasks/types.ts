@@ -16,6 +16,11 @@ export interface Task {
   files: TaskFile[];
   expected?: unknown;
   grader?: GraderSpec;
+  /**
+   * A workspace file the task asks the agent to write its answer to: the answer is read from it
+   * (agents without a finish tool, such as Claude Code and Codex, are told to write it there).
+   */
+  answerFile?: string;
   /** Free-form data for graders and reports; never shown to the agent. */
   meta?: Record<string, unknown>;
   /** Folder of the task file: where a `command` grader's relative paths start. */

@@ -3,12 +3,12 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { appendFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { errorMessage, SkillgradError } from "../errors.js";
-import { maskText } from "../models/secrets.js";
+import { maskText } from "./secrets.js";
 
 /*
  * The record writers. Everything skillgrad writes into a run folder (config, state, ledger, events,
  * results, trajectories, summary, report) and the response cache goes through one of these, and
- * each masks secrets in the text it writes (see src/models/secrets.ts): this is the one place.
+ * each masks secrets in the text it writes (see src/util/secrets.ts): this is the one place.
  */
 
 /** Temp files being written right now: removed on failure, and by an interrupt before the process exits. */

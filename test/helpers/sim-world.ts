@@ -5,7 +5,7 @@ import { generateSimWorld, type SimFamily, simTaskLine, worldKey } from "../../s
 import type { TaskResult } from "../../src/eval/evaluate.js";
 import { runTask } from "../../src/executor/builtin/run-task.js";
 import { graderFor } from "../../src/graders/index.js";
-import type { Attempt } from "../../src/optimizer/diagnose.js";
+import type { Attempt } from "../../src/optimizer/stages/diagnose.js";
 import { createSimModel, type SimModelOptions } from "../../src/sim/index.js";
 import { loadSkill, type Skill } from "../../src/skill/index.js";
 import { loadTasks } from "../../src/tasks/load.js";

@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { SkillgradError, UsageError } from "../../errors.js";
 import {
+  incompleteTaskIds,
   makeSplit,
   parseSplitSpec,
   type SplitManifest,
@@ -121,7 +122,8 @@ async function writeSplits(
   out: string,
   specs: { text: string; spec: SplitSpec }[],
 ): Promise<PreparedSplit[]> {
-  const ids = await taskIds(options.benchmark, out);
+  const tasks = await loadPrepared(options.benchmark, out);
+  const ids = tasks.map((task) => task.id);
   const written: PreparedSplit[] = [];
   for (const { text, spec } of specs) {
     const name = splitName(spec);
@@ -135,6 +137,7 @@ async function writeSplits(
       benchmark: options.benchmark,
       name,
       createdBy: `skillgrad ${VERSION} bench prepare`,
+      incomplete: incompleteTaskIds(tasks),
     });
     if (note) manifest.notes.unshift(note);
     const path = join(out, "splits", `${name}.json`);
@@ -147,10 +150,8 @@ async function writeSplits(
   return written;
 }
 
-async function taskIds(benchmark: PreparableBenchmark, dataDir: string): Promise<string[]> {
-  const tasks =
-    benchmark === "wtq" ? await loadWtqTasks({ data: dataDir }) : await loadSsbTasks({ data: dataDir });
-  return tasks.map((task) => task.id);
+function loadPrepared(benchmark: PreparableBenchmark, dataDir: string) {
+  return benchmark === "wtq" ? loadWtqTasks({ data: dataDir }) : loadSsbTasks({ data: dataDir });
 }
 
 /** The paper used SpreadsheetBench Verified: its 400 ids when the data holds them all, else every id. */

@@ -57,6 +57,8 @@ export function ssbTask(task: SsbTask): Task {
       instructionType: task.instructionType,
       answerPosition: task.answerPosition,
       testCase: testCase.n,
+      // the paper's split counts only tasks with all their test cases (three, or a bare single one)
+      testCasesComplete: task.testCases.length >= 3 || basename(testCase.inputPath) === "initial.xlsx",
       inputFile,
       answerPath: testCase.answerPath,
     },

@@ -1,4 +1,4 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type CompareOptions, type ComparisonResult, compareWorkbooks } from "./compare.js";
@@ -18,7 +18,17 @@ const MAX_WORKERS = 8;
 const WORKER_FILE = fileURLToPath(new URL("./compare-worker.js", import.meta.url));
 
 /**
- * Runs many comparisons, spread over the machine's cores: worker threads take jobs one at a time
+ * Worker threads for `jobs` comparisons: one per core that is idle (by the load average) besides
+ * this thread's. On a machine whose cores are all busy, threads only add their start-up cost.
+ */
+function defaultWorkers(jobs: number): number {
+  const cores = availableParallelism();
+  const idle = Math.floor(cores - (loadavg()[0] ?? 0));
+  return Math.max(0, Math.min(idle, cores - 1, Math.floor(jobs / JOBS_PER_WORKER), MAX_WORKERS));
+}
+
+/**
+ * Runs many comparisons, spread over the machine's idle cores: worker threads take jobs one at a time
  * from a shared queue while this thread works through it too. Results come back in job order.
  * When run from TypeScript sources (tests), or for few jobs, everything runs in this thread.
  */
@@ -31,7 +41,7 @@ export async function compareMany(
     options.workers ??
     (jobs.length < MIN_JOBS_FOR_WORKERS || !import.meta.url.endsWith(".js")
       ? 0
-      : Math.min(availableParallelism() - 1, Math.floor(jobs.length / JOBS_PER_WORKER), MAX_WORKERS));
+      : defaultWorkers(jobs.length));
   const { workers: _ignored, ...compareOptions } = options;
   let next = 0;
   const take = () => (next < jobs.length ? next++ : undefined);

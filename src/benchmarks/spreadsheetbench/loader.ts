@@ -1,7 +1,6 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { SkillgradError } from "../../errors.js";
-import { isDirectory } from "../../util/fs.js";
 
 export interface SsbTestCase {
   /** Test case number: the `{n}` of `{n}_{id}_input.xlsx`. */
@@ -42,12 +41,12 @@ export async function loadSpreadsheetBench(
   options: { ids?: ReadonlySet<string> } = {},
 ): Promise<SsbTask[]> {
   const root = resolve(dataDir);
-  if (!(await isDirectory(root)))
+  if (!isDirectory(root))
     throw new SkillgradError(`SpreadsheetBench data folder not found: ${dataDir} (${EXPECTED_LAYOUT})`);
   const datasetPath = join(root, "dataset.json");
   let text: string;
   try {
-    text = await readFile(datasetPath, "utf8");
+    text = readFileSync(datasetPath, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
       throw new SkillgradError(`no dataset.json in ${dataDir}: ${EXPECTED_LAYOUT}`);
@@ -117,10 +116,10 @@ function parseDataset(text: string, path: string): DatasetRecord[] {
 async function taskFolder(root: string, id: string, spreadsheetPath: string | undefined): Promise<string> {
   if (spreadsheetPath !== undefined) {
     const given = isAbsolute(spreadsheetPath) ? spreadsheetPath : join(root, spreadsheetPath);
-    if (await isDirectory(given)) return given;
+    if (isDirectory(given)) return given;
   }
   const folder = join(root, "spreadsheet", id);
-  if (!(await isDirectory(folder))) {
+  if (!isDirectory(folder)) {
     throw new SkillgradError(
       `task ${id}: folder spreadsheet/${id}/ not found in ${root} (${EXPECTED_LAYOUT})`,
     );
@@ -135,7 +134,7 @@ async function findTestCases(folder: string, id: string): Promise<SsbTestCase[]>
   const numbered = new RegExp(`^(\\d+)_${escapeRegExp(id)}_(input|answer|init|golden)\\.xlsx$`);
   const inputs = new Map<number, string>();
   const answers = new Map<number, string>();
-  for (const name of await readdir(folder)) {
+  for (const name of readdirSync(folder)) {
     const match = numbered.exec(name);
     // A few Verified tasks use bare initial.xlsx / golden.xlsx for their single test case.
     const n = match ? Number(match[1]) : name === "initial.xlsx" || name === "golden.xlsx" ? 1 : undefined;
@@ -159,6 +158,15 @@ async function findTestCases(folder: string, id: string): Promise<SsbTestCase[]>
     }
     return { n, inputPath, answerPath };
   });
+}
+
+// Synchronous look-ups: a few small folders, and a thread-pool round trip each would cost more.
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // missing or unreadable: the caller says what was expected
+  }
 }
 
 function escapeRegExp(text: string): string {

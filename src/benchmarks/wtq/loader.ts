@@ -119,6 +119,18 @@ function mayBeWanted(line: string, ids: ReadonlySet<string> | undefined): boolea
   return ids.has(raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw);
 }
 
+// A plain relative path (no "." or ".." parts, no empty parts) needs no normalising.
+const PLAIN_RELATIVE = /^[^/\\]+(?:\/[^/\\]+)*$/;
+const DOT_PART = /(?:^|\/)\.\.?(?:\/|$)/;
+
+/** `join(dataDir, "tables", table)`; `dataDir` is already resolved. path.join costs more than the rest of the loading. */
+function tablePath(dataDir: string, table: string): string {
+  if (PLAIN_RELATIVE.test(table) && !DOT_PART.test(table) && !dataDir.endsWith("/")) {
+    return `${dataDir}/tables/${table}`;
+  }
+  return join(dataDir, "tables", table);
+}
+
 async function loadJsonlSplit(
   dataDir: string,
   stem: string,
@@ -145,7 +157,7 @@ async function loadJsonlSplit(
     }
     const { id, question, table, answers, canon } = json as Omit<WtqQuestion, "tablePath">;
     if (ids !== undefined && !ids.has(id)) return;
-    questions.push({ id, question, table, tablePath: join(dataDir, "tables", table), answers, canon });
+    questions.push({ id, question, table, tablePath: tablePath(dataDir, table), answers, canon });
   });
   return questions;
 }

@@ -141,6 +141,14 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     usedRoles.map((role) => roles[role]),
     process.env,
   );
+  if (options.queue && options.keepWorkspaces)
+    throw new UsageError(
+      "--keep-workspaces keeps workspaces on this machine, and with --queue they are on the workers: leave out one of them",
+    );
+  // loaded only with --queue: a local run needs neither Redis nor its client
+  const queue = options.queue
+    ? await (await import("../../queue/session.js")).QueueSession.open(options.queue)
+    : undefined;
   const runsDir = resolve(options.runsDir);
   const folder = await createRunFolder(runsDir, "eval", {
     command: "eval",
@@ -156,6 +164,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     cache: options.cache,
     prices: config.prices ?? {},
     budget: budgetOf(options),
+    ...(queue ? { queue: queue.address.shown } : {}),
   });
   const hub = new ModelHub({
     roles,
@@ -164,6 +173,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     ledgerPath: folder.ledger,
     ...hubSettings(config),
     budget: budgetOf(options),
+    ...(queue ? { sharedBudget: queue.budget(folder.id) } : {}),
     checkRoles: usedRoles,
   });
   if (!options.json && !options.quiet) {
@@ -173,7 +183,20 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
       `eval: ${what}, ${tasks.length} tasks × ${options.repeat}, model ${roles.executor}${note}\nrun folder: ${folder.dir}\n`,
     );
   }
-  const executor = await createExecutor(choice, { hub, executorModel: roles.executor });
+  const executor = queue ? undefined : await createExecutor(choice, { hub, executorModel: roles.executor });
+  const openRollouts = () =>
+    queue?.openRollouts({
+      runId: folder.id,
+      hub,
+      limits: budgetOf(options),
+      models: { executor: roles.executor, judge: roles.judge },
+      executor: choice.kind,
+      ...(source.benchmark ? { benchmark: source.benchmark.name } : {}),
+      cache: options.cache,
+      hubSettings: hubSettings(config),
+      exclude: [runsDir, cacheDirFor(options)],
+      note: (line) => process.stderr.write(`${line}\n`),
+    });
   const progress = new Progress({
     label: "eval",
     quiet: options.quiet || options.json,
@@ -183,12 +206,14 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
   setInterruptNote(`the completed task runs are kept in ${shownPath(folder.dir)}`);
   let summary: EvalSummary;
   try {
+    const rollouts = await openRollouts();
     summary = await evaluate({
       tasks,
       skill,
       hub,
       executorModel: roles.executor,
-      executor,
+      ...(executor ? { executor } : {}),
+      ...(rollouts ? { rollouts } : {}),
       folder,
       ...executionSettings(options),
       keepWorkspaces: options.keepWorkspaces,
@@ -200,7 +225,9 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     progress.stop();
     throw await stoppedRun(error, folder.dir, `the completed task runs are kept in ${shownPath(folder.dir)}`);
   } finally {
-    await executor.close();
+    await executor?.close();
+    const note = await queue?.close(true);
+    if (note && !options.quiet) process.stderr.write(`${note}\n`);
   }
   progress.stop();
   await writeReport(folder.dir);

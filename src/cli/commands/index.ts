@@ -77,6 +77,24 @@ export const commands: readonly CommandEntry[] = [
     load: () => import("./serve.js"),
   },
   {
+    name: "models",
+    summary: "local models: list the ones skillgrad can install, pull one, print where one is",
+    usage: "",
+    load: () => import("./models.js"),
+  },
+  {
+    name: "worker",
+    summary: "take rollout jobs from a Redis queue and run them (for eval and optimize --queue)",
+    usage: "[options]",
+    load: () => import("./worker.js"),
+  },
+  {
+    name: "workers",
+    summary: "list the workers connected to a Redis queue, and how many rollouts wait and run",
+    usage: "[options]",
+    load: () => import("./workers.js"),
+  },
+  {
     name: "grade",
     summary: "grade benchmark predictions exactly as the official scripts do",
     usage: "",

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { loadBenchmark } from "../../benchmarks/registry.js";
 import { SkillgradError, UsageError } from "../../errors.js";
@@ -15,14 +15,20 @@ import {
   restoreMaskedModels,
 } from "../../models/index.js";
 import type { OptimizeSummary } from "../../optimizer/finish.js";
-import type { Gate, OptimizeSettings, TaskSplit } from "../../optimizer/loop.js";
 import { DEFAULT_SETTINGS, runOptimize, splitTasks } from "../../optimizer/optimize.js";
+import type { Gate, OptimizeSettings, TaskSplit } from "../../optimizer/types.js";
 import { writeBack } from "../../optimizer/write-back.js";
 import { Progress } from "../../runs/progress.js";
 import { writeReport } from "../../runs/report/index.js";
 import { createRunFolder, type RunFolder, runFolderAt } from "../../runs/run-folder.js";
 import { loadTasks } from "../../tasks/load.js";
-import { loadSplit, makeSplit, parseSplitSpec, type SplitManifest } from "../../tasks/split.js";
+import {
+  incompleteTaskIds,
+  loadSplit,
+  makeSplit,
+  parseSplitSpec,
+  type SplitManifest,
+} from "../../tasks/split.js";
 import type { Task } from "../../tasks/types.js";
 import { readJsonFileSync, writeJsonAtomic } from "../../util/fs.js";
 import { type ConfigFile, hubSettings, readConfigFile, withRateFlags } from "../config-file.js";
@@ -60,6 +66,10 @@ export interface OptimizeCliOptions extends RunOptions {
   seed: number;
   momentum: boolean;
   contrastive: boolean;
+  baseMaxTurns: number;
+  diagnoserTurns: number;
+  momentumTurns: number;
+  patcherTurns: number;
   maxCost?: number;
   maxCalls?: number;
   resume?: string;
@@ -79,6 +89,8 @@ interface OptimizeRunConfig {
   cache: boolean;
   cacheDir: string;
   writeBack: boolean;
+  /** The queue the rollouts went to (--queue), credentials masked. */
+  queue?: string;
 }
 
 export function addOptimizeOptions(command: Command): Command {
@@ -89,7 +101,7 @@ export function addOptimizeOptions(command: Command): Command {
     .option("--data <dir>", "with --bench: a prepared data folder (default: the small offline example)")
     .option(
       "--split <spec>",
-      "paper | ratio:pool=0.5,validation=0.1,test=0.4 | a split manifest FILE",
+      "paper (two seeds: --seed, and paper:heldout-seed=N for validation/test) | ratio:pool=0.5,validation=0.1,test=0.4 | a split manifest FILE",
       "ratio:pool=0.5,validation=0.1,test=0.4",
     )
     .option("--optimizer-model <model>", "model for diagnosing, momentum and patching")
@@ -131,6 +143,30 @@ export function addOptimizeOptions(command: Command): Command {
       "seed for sampling and batches",
       (v) => Number.parseInt(v, 10),
       DEFAULT_SETTINGS.seed,
+    )
+    .option(
+      "--base-max-turns <n>",
+      "executor turn limit of the base run of the seed skill over the pool",
+      positiveInt,
+      DEFAULT_SETTINGS.baseMaxTurns,
+    )
+    .option(
+      "--diagnoser-turns <n>",
+      "turn limit of each diagnoser session (its tool calls included)",
+      positiveInt,
+      DEFAULT_SETTINGS.diagnoserTurns,
+    )
+    .option(
+      "--momentum-turns <n>",
+      "turn limit of the momentum keeper",
+      positiveInt,
+      DEFAULT_SETTINGS.momentumTurns,
+    )
+    .option(
+      "--patcher-turns <n>",
+      "turn limit of each patcher session",
+      positiveInt,
+      DEFAULT_SETTINGS.patcherTurns,
     )
     .option("--no-momentum", "ablation: no pattern memory; the patcher sees raw diagnoses")
     .option("--no-contrastive", "ablation: do not diagnose tasks that failed before and pass now")
@@ -218,21 +254,21 @@ function splitFor(
   if (existsSync(spec)) return loadSplit(spec);
   return makeSplit(
     tasks.map((task) => task.id),
-    { spec: parseSplitSpec(spec), specText: spec, seed, benchmark },
+    { spec: parseSplitSpec(spec), specText: spec, seed, benchmark, incomplete: incompleteTaskIds(tasks) },
   );
 }
 
 export async function optimizeCommand(options: OptimizeCliOptions): Promise<OptimizeSummary> {
-  let folder: RunFolder;
+  let resumed: RunFolder | undefined;
   let config: OptimizeRunConfig;
   if (options.resume) {
-    folder = runFolderAt(options.resume);
-    if (!existsSync(folder.config))
+    resumed = runFolderAt(options.resume);
+    if (!existsSync(resumed.config))
       throw new SkillgradError(
         `${options.resume} is not a run folder (no config.json): pass the folder printed when the run started`,
       );
     config = readJsonFileSync<OptimizeRunConfig>(
-      folder.config,
+      resumed.config,
       "the run's config",
       "restore it from a backup, or start a new run (the response cache makes repeated calls free)",
     );
@@ -254,11 +290,17 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
     if (options.maxCalls !== undefined) config.budget.maxCalls = options.maxCalls;
     config.configFile = withRateFlags(config.configFile, options);
     if ([options.maxCost, options.maxCalls, options.rpm, options.tpm].some((v) => v !== undefined))
-      await writeJsonAtomic(folder.config, maskSecrets(config));
+      await writeJsonAtomic(resumed.config, maskSecrets(config));
   } else {
     config = await newRunConfig(options);
-    folder = await createRunFolder(resolve(options.runsDir), "optimize", config);
   }
+  // loaded only with --queue: a local run needs neither Redis nor its client
+  const queueUrl = queueToUse(options, config);
+  const queue = queueUrl
+    ? await (await import("../../queue/session.js")).QueueSession.open(queueUrl)
+    : undefined;
+  if (queue && !resumed) config.queue = queue.address.shown;
+  const folder = resumed ?? (await createRunFolder(resolve(options.runsDir), "optimize", config));
   const source = await loadSource(config.source);
   const split = splitTasks(source.tasks, config.split);
   if (split.pool.length === 0)
@@ -273,6 +315,7 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
     priorEntries: await readLedger(folder.ledger),
     ...hubSettings(config.configFile),
     budget: config.budget,
+    ...(queue ? { sharedBudget: queue.budget(folder.id) } : {}),
     checkRoles: ["executor", "diagnoser", "momentum", "patcher"],
   });
   if (!options.json && !options.quiet) {
@@ -283,10 +326,10 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       `optimize: ${config.skillDir}\n  pool ${split.pool.length}, validation ${split.validation.length}, test ${split.test.length} tasks; executor ${config.models.executor}, optimizer ${config.models.patcher}${config.settings.executor && config.settings.executor.kind !== "builtin" ? `, executor ${config.settings.executor.kind}` : ""}${note}\n  run folder: ${folder.dir}${options.resume ? " (resumed)" : ""}\n`,
     );
   }
-  const executor = await createExecutor(config.settings.executor ?? { kind: "builtin" }, {
-    hub,
-    executorModel: config.models.executor,
-  });
+  const choice = config.settings.executor ?? { kind: "builtin" };
+  const executor = queue
+    ? undefined
+    : await createExecutor(choice, { hub, executorModel: config.models.executor });
   const progress = new Progress({
     label: "optimize",
     quiet: options.quiet || options.json,
@@ -298,16 +341,30 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
     },
   });
   progress.follow(folder.events);
-  let summary: OptimizeSummary;
+  let summary: OptimizeSummary | undefined;
   try {
+    const rollouts = await queue?.openRollouts({
+      runId: folder.id,
+      hub,
+      limits: config.budget,
+      models: { executor: config.models.executor, judge: config.models.judge },
+      executor: choice.kind,
+      ...("bench" in config.source ? { benchmark: config.source.bench } : {}),
+      cache: config.cache,
+      hubSettings: hubSettings(config.configFile),
+      exclude: [dirname(folder.dir), config.cacheDir],
+      note: (line) => process.stderr.write(`${line}\n`),
+    });
     summary = await runOptimize({
       folder,
       hub,
       executorModel: config.models.executor,
-      executor,
+      ...(executor ? { executor } : {}),
+      ...(rollouts ? { rollouts } : {}),
       seedSkillDir: config.skillDir,
       split,
-      settings: config.settings,
+      // a run made before a setting existed takes its default
+      settings: { ...DEFAULT_SETTINGS, ...config.settings },
       grader: source.grader,
       afterIteration: () => writeReport(folder.dir).then(() => undefined),
     });
@@ -319,12 +376,29 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       `the completed work is kept: continue it with ${resumeCommand(folder.dir)}`,
     );
   } finally {
-    await executor.close();
+    await executor?.close();
+    // a finished run's jobs leave Redis; a stopped one keeps them for --resume
+    const note = await queue?.close(summary?.status === "done");
+    if (note && !options.quiet) process.stderr.write(`${note}\n`);
   }
   progress.stop();
   await writeReport(folder.dir);
   if (config.writeBack || options.writeBack) await writeBackBest(summary, config.skillDir);
   return summary;
+}
+
+/**
+ * The queue a run uses: --queue, else (on resume) the one it started with. Its config keeps the URL
+ * with credentials masked, so such a run must be given it again.
+ */
+function queueToUse(options: OptimizeCliOptions, config: OptimizeRunConfig): string | undefined {
+  if (options.queue !== undefined) return options.queue;
+  if (!options.resume || config.queue === undefined) return undefined;
+  if (config.queue.includes("***"))
+    throw new UsageError(
+      `${options.resume} ran its rollouts on the queue ${config.queue}, whose credentials config.json keeps masked: resume with --queue URL again`,
+    );
+  return config.queue;
 }
 
 /** Warns about a split that leaves the optimizer blind: no validation or no test tasks. */
@@ -415,6 +489,10 @@ async function newRunConfig(options: OptimizeCliOptions): Promise<OptimizeRunCon
     seed: options.seed,
     momentum: options.momentum,
     contrastive: options.contrastive,
+    baseMaxTurns: options.baseMaxTurns,
+    diagnoserTurns: options.diagnoserTurns,
+    momentumTurns: options.momentumTurns,
+    patcherTurns: options.patcherTurns,
     ...executionSettings(options),
     executor: executorChoice(options, configFile),
   };

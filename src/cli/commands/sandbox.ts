@@ -2,14 +2,23 @@ import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { type Command, Option } from "commander";
 import { UsageError } from "../../errors.js";
-import { DEFAULT_LIMITS, runSandboxed, type SandboxMode, workspaceOwner } from "../../sandbox/index.js";
+import {
+  DEFAULT_LIMITS,
+  FALLBACK_MEMORY_MB,
+  limitNotes,
+  runSandboxed,
+  type SandboxMode,
+  workspaceOwner,
+} from "../../sandbox/index.js";
 import { positiveInt, positiveNumber } from "../parse.js";
 
 interface RunOptions {
   workspace: string;
   timeout: number;
   sandbox: SandboxMode;
-  memory: number;
+  memory?: number;
+  memoryTotal: number;
+  disk: number;
   maxOutput: number;
   maxProcesses: number;
 }
@@ -32,7 +41,23 @@ export function register(program: Command): void {
         .choices(["auto", "bwrap", "none"])
         .default("auto"),
     )
-    .option("--memory <mb>", "address-space limit per process, in MiB", positiveInt, DEFAULT_LIMITS.memoryMb)
+    .option(
+      "--memory <mb>",
+      `address-space limit per process, in MiB (default ${DEFAULT_LIMITS.memoryMb} when a cgroup caps the total, else ${FALLBACK_MEMORY_MB})`,
+      positiveInt,
+    )
+    .option(
+      "--memory-total <mb>",
+      "memory of all the command's processes together, in MiB (needs a writable memory cgroup; see the README)",
+      positiveInt,
+      DEFAULT_LIMITS.totalMemoryMb,
+    )
+    .option(
+      "--disk <mb>",
+      "disk the workspace may take, in MiB; growing past it stops the command",
+      positiveInt,
+      DEFAULT_LIMITS.diskMb,
+    )
     .option("--max-output <chars>", "characters kept per stream", positiveInt, DEFAULT_LIMITS.maxOutputChars)
     .option(
       "--max-processes <n>",
@@ -60,7 +85,9 @@ export function register(program: Command): void {
         mode: options.sandbox,
         limits: {
           timeoutMs: options.timeout * 1000,
-          memoryMb: options.memory,
+          ...(options.memory !== undefined ? { memoryMb: options.memory } : {}),
+          totalMemoryMb: options.memoryTotal,
+          diskMb: options.disk,
           maxOutputChars: options.maxOutput,
           maxProcesses: options.maxProcesses,
         },
@@ -71,6 +98,12 @@ export function register(program: Command): void {
         process.stderr.write(`skillgrad: the command timed out after ${options.timeout} s and was killed\n`);
       if (result.outputLimitExceeded)
         process.stderr.write("skillgrad: the command was killed for writing too much output\n");
+      if (result.memoryCap === "per-process" && options.memoryTotal !== DEFAULT_LIMITS.totalMemoryMb)
+        process.stderr.write(
+          "skillgrad: note: no writable memory cgroup here, so --memory-total was not applied; only the per-process cap (--memory) was\n",
+        );
+      for (const note of limitNotes(result, { totalMemoryMb: options.memoryTotal, diskMb: options.disk }))
+        process.stderr.write(`skillgrad: ${note}\n`);
       process.exitCode = result.exitCode;
     });
 }

@@ -20,8 +20,9 @@ export function executorSystemPrompt(skill: Skill | undefined, otherSkills: Skil
         (one) => `- ${one.name}: ${one.description.replace(/\s+/g, " ").trim()}`,
       ),
       "",
-      `Skills hold instructions for tasks like yours. Call ${TOOL.activateSkill} with a skill's name to read it when it`,
-      `is relevant, and follow it; read the files it points to with ${TOOL.readSkillFile}.`,
+      `Skills hold instructions for tasks like yours. When a skill listed here fits the task, call ${TOOL.activateSkill}`,
+      "with its name before you start working, and follow it. Its body points to further files and says when to",
+      `read each: read those that apply to your case with ${TOOL.readSkillFile} before you compute, and skip the others.`,
     );
   }
   return lines.join("\n");

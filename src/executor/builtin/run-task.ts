@@ -6,6 +6,7 @@ import { createWorkspace, type SandboxMode } from "../../sandbox/index.js";
 import type { Skill } from "../../skill/index.js";
 import { skillHash } from "../../skill/index.js";
 import type { Task } from "../../tasks/types.js";
+import { readAnswerFile } from "../answer-file.js";
 import { addUsage, EMPTY_USAGE, type Trajectory, type TrajectoryStep } from "../trajectory.js";
 import type { TaskRun, ToolCallSeen } from "../types.js";
 import { filesWrittenSince, snapshotWorkspace } from "../workspace-changes.js";
@@ -199,6 +200,14 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     } else if (finish) {
       trajectory.outcome = "answered";
       trajectory.answer = String((finish.input as { answer?: unknown }).answer ?? "");
+      if (task.answerFile) {
+        const written = await readAnswerFile(workspace, task.answerFile);
+        trajectory.answer = written ?? "";
+        if (written === undefined) {
+          trajectory.outcome = "gave-up";
+          trajectory.error = `the agent wrote no ${task.answerFile}`;
+        }
+      }
     } else if (steps.length >= options.maxTurns) {
       trajectory.outcome = "max-turns";
       trajectory.error = `no answer after ${steps.length} turns (limit ${options.maxTurns})`;

@@ -1,7 +1,7 @@
 import { tool, zodSchema } from "ai";
 import { z } from "zod";
 import { SkillgradError } from "../../errors.js";
-import { runSandboxed, type SandboxMode } from "../../sandbox/index.js";
+import { limitNotes, runSandboxed, type SandboxMode } from "../../sandbox/index.js";
 import type { Skill } from "../../skill/index.js";
 import { activationText } from "./prompt.js";
 import { TOOL } from "./protocol.js";
@@ -93,7 +93,10 @@ export function executorTools(context: ToolContext) {
           if (error instanceof SkillgradError) context.onSystemError?.(error);
           throw error;
         });
-        const status = result.timedOut ? `timed out after ${timeoutSec} s` : `exit code ${result.exitCode}`;
+        const status = [
+          result.timedOut ? `timed out after ${timeoutSec} s` : `exit code ${result.exitCode}`,
+          ...limitNotes(result),
+        ].join("; ");
         return [
           status,
           result.stdout ? `stdout:\n${result.stdout}` : "",

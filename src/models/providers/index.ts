@@ -1,6 +1,6 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { SkillgradError } from "../../errors.js";
-import { registerSecret, registerUrlSecrets } from "../secrets.js";
+import { registerSecret, registerUrlSecrets } from "../../util/secrets.js";
 import { parseModelSpec } from "../spec.js";
 import { type Env, envValue, type ModelSpec, type ProviderRecord } from "./record.js";
 import { providerNamed } from "./registry.js";

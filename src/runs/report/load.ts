@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
 import { type LedgerEntry, ledgerEntrySchema } from "../../models/index.js";
+import type { RunEventRecord } from "../events.js";
 import { readJsonFile, readJsonLines, resolveRunDir } from "../list.js";
 import {
   batchFileSchema,
@@ -25,11 +26,7 @@ import {
   taskResultSchema,
 } from "./schemas.js";
 
-export interface RunEventRecord {
-  ts?: string;
-  type: string;
-  [key: string]: unknown;
-}
+export type { RunEventRecord };
 
 /** A skill version that was made and then thrown away, kept in the iteration folder. */
 export interface DiscardedSkill {

@@ -173,7 +173,7 @@ export async function runTriggerLoop(input: TriggerOptimizeInput): Promise<Trigg
 
   try {
     if (state.versions.length === 0) {
-      await recordEvent(folder, { type: "stage", stage: "seed" });
+      await recordEvent(folder, { type: "trigger-stage", stage: "seed" });
       const train = await evaluateVersion("v000", "train", trainQueries);
       const heldout = await evaluateVersion("v000", "heldout", heldoutQueries);
       state.versions.push({
@@ -219,7 +219,7 @@ export async function runTriggerLoop(input: TriggerOptimizeInput): Promise<Trigg
     const wrong = trained.summary.queries.filter((q) => q.wrong);
     if (wrong.length === 0) return { by: "clean", reason: "no training query goes the wrong way" };
 
-    await recordEvent(folder, { type: "stage", stage: "diagnose", iteration });
+    await recordEvent(folder, { type: "trigger-stage", stage: "diagnose", iteration });
     hub.setStage("diagnose");
     const skill = { name: seedSkill.name, description: current.description };
     const diagnosed = await once(join(dir, "diagnosis.json"), async () => {
@@ -237,7 +237,7 @@ export async function runTriggerLoop(input: TriggerOptimizeInput): Promise<Trigg
       return { by: "no-progress", reason: `the diagnoser's reply could not be used: ${diagnosed.error}` };
     }
 
-    await recordEvent(folder, { type: "stage", stage: "patch", iteration });
+    await recordEvent(folder, { type: "trigger-stage", stage: "patch", iteration });
     hub.setStage("patch");
     const id = versionId(iteration);
     const patched = await once(join(dir, "patch.json"), async () => {
@@ -269,7 +269,7 @@ export async function runTriggerLoop(input: TriggerOptimizeInput): Promise<Trigg
     });
     if (!patched.applied) return { by: "no-progress", reason: patched.reason ?? "no new description" };
 
-    await recordEvent(folder, { type: "stage", stage: "evaluate", iteration, version: id });
+    await recordEvent(folder, { type: "trigger-stage", stage: "evaluate", iteration, version: id });
     const candidateTrain = await evaluateVersion(id, "train", trainQueries);
     const candidateHeldout = await evaluateVersion(id, "heldout", heldoutQueries);
     const gate = await once(join(dir, "gate.json"), async () => {
@@ -319,7 +319,7 @@ export async function runTriggerLoop(input: TriggerOptimizeInput): Promise<Trigg
     state.iteration = iteration;
     await save(state);
     await recordEvent(folder, {
-      type: "iteration-done",
+      type: "trigger-iteration-done",
       iteration,
       version: id,
       accepted: gate.accepted,

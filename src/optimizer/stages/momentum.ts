@@ -1,9 +1,11 @@
+import { join } from "node:path";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
-import type { Skill } from "../skill/index.js";
-import { askStructured } from "./ask.js";
-import { PROMPTS, renderPrompt } from "./prompts.js";
-import { type Diagnosis, type MomentumReply, momentumReply, type PatternMemory } from "./records.js";
-import { jsonBlock } from "./render.js";
+import type { Skill } from "../../skill/index.js";
+import { runRoleAgent } from "../agent/run-agent.js";
+import { ROLE_TOOL, skillFileList, skillTools } from "../agent/skill-tools.js";
+import { PROMPTS, renderPrompt } from "../prompts.js";
+import { type Diagnosis, type MomentumReply, momentumReply, type PatternMemory } from "../records.js";
+import { jsonBlock } from "../render.js";
 
 export const EMPTY_MEMORY: PatternMemory = { patterns: [] };
 
@@ -21,21 +23,25 @@ export function skillAnchors(skill: Skill): string[] {
   ];
 }
 
-export function momentumPrompt(input: {
+export interface MomentumInput {
   iteration: number;
   memory: PatternMemory;
   diagnoses: Diagnosis[];
   skill: Skill;
   patches: PatchSummary[];
-}): string {
+}
+
+export function momentumPrompt(input: MomentumInput): string {
   const diagnoses = input.diagnoses.map(
-    ({ taskId, signal, label, kind, whatHappened, correctApproach, robustness }) => ({
+    ({ taskId, signal, label, kind, whatHappened, cause, correctApproach, skippedStep, robustness }) => ({
       taskId,
       signal,
       label,
       kind,
       whatHappened,
+      cause,
       correctApproach,
+      skippedStep,
       ...(robustness ? { robustness } : {}),
     }),
   );
@@ -43,7 +49,7 @@ export function momentumPrompt(input: {
     `## Iteration ${input.iteration}`,
     `## Pattern memory\n\n${jsonBlock(input.memory)}`,
     `## Diagnoses this iteration\n\n${jsonBlock(diagnoses)}`,
-    `## Skill outline\n\nanchors: ${skillAnchors(input.skill).join(", ") || "(none)"}`,
+    `## Skill outline\n\nanchors: ${skillAnchors(input.skill).join(", ") || "(none)"}\n\nfiles:\n${skillFileList(input.skill)}`,
     `## Patches so far\n\n${input.patches.length > 0 ? jsonBlock(input.patches) : "(none yet)"}`,
   ].join("\n\n");
 }
@@ -65,10 +71,20 @@ export function keepRemedies(before: PatternMemory, after: PatternMemory): Patte
   };
 }
 
+/** A pattern name as an edit gives it ("new:<slug>", a label, a slug) reduced to a slug. */
+export function patternKey(name: string): string {
+  return name
+    .replace(/^new:/, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
 /**
- * Appends this iteration's patch to the remedy log of every pattern it addressed, naming the labels
- * of the iteration's diagnoses that belong to the pattern. Recording the same iteration twice (a
- * resumed run) changes nothing.
+ * Appends an ACCEPTED patch to the remedy log of each pattern one of its edits served (the edit
+ * names the pattern), naming the labels of the iteration's diagnoses that belong to the pattern. An
+ * edit at an anchor shared by several patterns credits only the pattern it names. Recording the same
+ * iteration twice (a resumed run) changes nothing. The caller records only patches the gate kept.
  */
 export function recordRemedies(
   memory: PatternMemory,
@@ -78,9 +94,7 @@ export function recordRemedies(
   return {
     patterns: memory.patterns.map((p) => {
       if (p.remedies.some((r) => r.iteration === patch.iteration)) return p;
-      const edits = patch.edits.filter(
-        (e) => e.pattern === p.slug || e.pattern === `new:${p.slug}` || e.anchor === p.anchor,
-      );
+      const edits = patch.edits.filter((e) => patternKey(e.pattern) === p.slug);
       if (edits.length === 0) return p;
       const tasks = new Set(
         p.appearances.filter((a) => a.iteration === patch.iteration).map((a) => a.taskId),
@@ -98,18 +112,32 @@ export function recordRemedies(
 
 export type MomentumOutcome = { ok: true; value: MomentumReply } | { ok: false; error: string };
 
-/** One momentum step: the memory merged with this iteration's diagnoses, and the overlay. */
+/**
+ * One momentum step by a bounded agent that can read every file of the skill: the memory merged with
+ * this iteration's diagnoses, and the overlay.
+ */
 export async function updateMomentum(
   model: LanguageModelV3,
-  input: Parameters<typeof momentumPrompt>[0],
+  input: MomentumInput,
+  options: { maxTurns?: number; transcriptDir?: string } = {},
 ): Promise<MomentumOutcome> {
-  const asked = await askStructured(
+  const name = `momentum-${String(input.iteration).padStart(3, "0")}`;
+  const asked = await runRoleAgent({
+    role: "momentum",
+    name,
     model,
-    renderPrompt(PROMPTS.momentum),
-    momentumPrompt(input),
-    momentumReply,
-  );
-  if (!asked.ok) return asked;
+    system: renderPrompt(PROMPTS.momentum),
+    user: momentumPrompt(input),
+    tools: skillTools(() => input.skill),
+    submit: {
+      name: ROLE_TOOL.submitMomentum,
+      description: "Submit the updated pattern memory and this iteration's overlay (ends your turn).",
+      schema: momentumReply,
+    },
+    maxTurns: options.maxTurns ?? 15,
+    ...(options.transcriptDir ? { transcriptPath: join(options.transcriptDir, `${name}.json`) } : {}),
+  });
+  if (!asked.ok) return { ok: false, error: asked.error };
   return {
     ok: true,
     value: { memory: keepRemedies(input.memory, asked.value.memory), overlay: asked.value.overlay },

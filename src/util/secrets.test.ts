@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { keyVariableFor, providerRecords } from "./providers/index.js";
+import { keyVariableFor, providerRecords } from "../models/providers/index.js";
 import { knownSecrets, maskSecrets, maskText, registerSecret, restoreMaskedModels } from "./secrets.js";
 
 describe("maskSecrets", () => {

@@ -1,0 +1,312 @@
+import { chmod, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
+
+/**
+ * External executors against fake agent programs (small shell scripts standing in for `claude`):
+ * a crash, a hang, garbage output and a good answer in one run, and what reaches the agent's
+ * environment. The fakes run in the same sandbox as the real agents.
+ */
+
+const RESULT = (answer: string) =>
+  JSON.stringify({
+    type: "result",
+    subtype: "success",
+    is_error: false,
+    result: answer,
+    num_turns: 1,
+    total_cost_usd: 0.0125,
+    usage: { input_tokens: 1000, output_tokens: 20, cache_read_input_tokens: 200 },
+  });
+
+const FAKE_CLAUDE = `#!/bin/sh
+for prompt; do :; done
+case "$prompt" in
+  *CRASH*) echo '{"type":"system","subtype":"init","tools":[],"skills":[]}'; echo "boom: the agent fell over" >&2; exit 3 ;;
+  *HANG*) sleep 1000 & echo $! > child.pid; sleep 1000 ;;
+  *GARBLE*) echo 'this is not json'; echo '{"type":"result", broken'; exit 0 ;;
+  *ENV*) env > env-dump.txt ;;
+esac
+echo '{"type":"system","subtype":"init","model":"m","tools":["Read","Skill"],"skills":["x"]}'
+echo '${RESULT("4")}'
+`;
+
+async function setup() {
+  const dir = await mkdtemp(join(tmpdir(), "sg-fake-cli-"));
+  // the fake runs as the sandbox user: it must be able to read its folder
+  await chmod(dir, 0o755);
+  const bin = join(dir, "fake-claude");
+  await writeFile(bin, FAKE_CLAUDE);
+  await chmod(bin, 0o755);
+  return { dir, bin };
+}
+
+async function writeTasks(dir: string, prompts: Record<string, string>) {
+  const path = join(dir, "tasks.jsonl");
+  await writeFile(
+    path,
+    Object.entries(prompts)
+      .map(([id, prompt]) => JSON.stringify({ id, prompt, expected: "4" }))
+      .join("\n"),
+  );
+  return path;
+}
+
+const results = async (runDir: string) =>
+  (await readFile(join(runDir, "results.jsonl"), "utf8"))
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+
+describe("an external agent that crashes, hangs or prints garbage", () => {
+  it("gives each task a clear outcome, kills the hung agent's whole process tree, and carries on", async () => {
+    const { dir, bin } = await setup();
+    const tasks = await writeTasks(dir, {
+      crash: "CRASH: what is 2+2?",
+      hang: "HANG: what is 2+2?",
+      garble: "GARBLE: what is 2+2?",
+      fine: "what is 2+2?",
+    });
+    const run = await runCli([
+      "eval",
+      "--no-skill",
+      "--tasks",
+      tasks,
+      "--model",
+      "sim",
+      "--executor",
+      "claude-code",
+      "--executor-bin",
+      bin,
+      "--task-timeout",
+      "3",
+      "--keep-workspaces",
+      "--runs-dir",
+      join(dir, "runs"),
+      "--json",
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({
+      executor: "claude-code",
+      runs: 4,
+      passes: 1,
+      outcomes: { answered: 1, timeout: 1, error: 2 },
+    });
+    const byId = Object.fromEntries((await results(summary.runDir)).map((r) => [r.taskId, r]));
+    expect(byId.crash.error).toMatch(
+      /exited with code 3 without a result event; stderr: boom: the agent fell over/,
+    );
+    expect(byId.hang.outcome).toBe("timeout");
+    expect(byId.hang.error).toContain("longer than 3 s");
+    expect(byId.garble.error).toMatch(
+      /without a result event; 2 line\(s\) of its output were not JSON events/,
+    );
+    expect(byId.fine).toMatchObject({ pass: true, answer: "4", outcome: "answered" });
+
+    // the hung agent's background child went with it
+    const trajectory = JSON.parse(await readFile(join(summary.runDir, byId.hang.trajectory), "utf8"));
+    expect(trajectory.outcome).toBe("timeout");
+    const workspaces = join(summary.runDir, "workspaces");
+    const { readdir } = await import("node:fs/promises");
+    let childPid: number | undefined;
+    for (const ws of await readdir(workspaces)) {
+      const pidFile = join(workspaces, ws, "child.pid");
+      const text = await readFile(pidFile, "utf8").catch(() => undefined);
+      if (text) childPid = Number(text.trim());
+    }
+    expect(childPid).toBeGreaterThan(0);
+    // inside bubblewrap the pid is in the sandbox's own namespace: check no `sleep 1000` survives at all
+    const { execFileSync } = await import("node:child_process");
+    const survivors = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
+      .split("\n")
+      .filter((line) => line.trim() === "sleep 1000");
+    expect(survivors).toEqual([]);
+  }, 60_000);
+});
+
+describe("what reaches an external agent's environment", () => {
+  const parentEnv = {
+    SKILLGRAD_CANARY_SECRET: "canary-value-7f3a9c",
+    OPENAI_API_KEY: "sk-parent-openai-5d1e2b",
+    ANTHROPIC_API_KEY: "sk-parent-anthropic-9c4f1a",
+    AWS_SECRET_ACCESS_KEY: "aws-parent-secret-2b8e6d",
+    GITHUB_TOKEN: "ghp-parent-token-4a7c3e",
+  };
+
+  async function envDump(model: string) {
+    const { dir, bin } = await setup();
+    const tasks = await writeTasks(dir, { env: "ENV: what is 2+2?" });
+    const run = await runCli(
+      [
+        "eval",
+        "--no-skill",
+        "--tasks",
+        tasks,
+        "--model",
+        model,
+        "--executor",
+        "claude-code",
+        "--executor-bin",
+        bin,
+        "--keep-workspaces",
+        "--runs-dir",
+        join(dir, "runs"),
+        "--json",
+      ],
+      { env: parentEnv },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    const { readdir } = await import("node:fs/promises");
+    const workspaces = join(summary.runDir, "workspaces");
+    const [ws] = await readdir(workspaces);
+    const dump = await readFile(join(workspaces, ws as string, "env-dump.txt"), "utf8");
+    const vars = new Map(
+      dump
+        .trim()
+        .split("\n")
+        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)] as const),
+    );
+    return { summary, vars, dump };
+  }
+
+  /**
+   * What of the parent reached the agent: a secret anywhere in its environment, or any variable
+   * whose value is one of the parent's values (outside the names the sandbox sets itself).
+   */
+  function leaked(vars: Map<string, string>, dump: string, allowed: string[]) {
+    const parentValues = new Set(
+      Object.values({ ...process.env, ...parentEnv }).filter((v): v is string => !!v && v.length >= 6),
+    );
+    const secrets = Object.entries(parentEnv).filter(
+      ([name, value]) => !allowed.includes(name) && dump.includes(value),
+    );
+    const copies = [...vars].filter(([name, value]) => !allowed.includes(name) && parentValues.has(value));
+    return [...secrets, ...copies];
+  }
+
+  /** Names the sandbox sets itself (their values may equal the parent's by coincidence). */
+  const OWN = ["PATH", "LANG", "LC_ALL", "TERM", "HOME", "TMPDIR", "PWD", "SHLVL", "OLDPWD", "_"];
+
+  it("bridged to a skillgrad model: no parent variable at all, a throwaway key", async () => {
+    const { vars, dump } = await envDump("sim");
+    expect(leaked(vars, dump, OWN)).toEqual([]);
+    expect(vars.get("ANTHROPIC_API_KEY")).toMatch(/^skillgrad-bridge-/);
+    expect(vars.get("ANTHROPIC_BASE_URL")).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(vars.get("HOME")).not.toBe(process.env.HOME);
+  }, 60_000);
+
+  it("direct to its own provider: only the model key, and its reported usage lands in the ledger", async () => {
+    const { summary, vars, dump } = await envDump("anthropic:claude-haiku-4-5");
+    expect(vars.get("ANTHROPIC_API_KEY")).toBe(parentEnv.ANTHROPIC_API_KEY);
+    expect(vars.has("ANTHROPIC_BASE_URL")).toBe(true);
+    expect(leaked(vars, dump, ["ANTHROPIC_API_KEY", ...OWN])).toEqual([]);
+    // the agent's own accounting is the ledger's: 1000 input (+200 cached) and 20 output tokens, $0.0125
+    expect(summary.costUsd).toBeCloseTo(0.0125, 6);
+    expect(summary.tokens).toEqual({ input: 1200, cachedInput: 200, output: 20 });
+    const ledger = (await readFile(join(summary.runDir, "ledger.jsonl"), "utf8")).trim().split("\n");
+    expect(ledger).toHaveLength(1);
+    expect(JSON.parse(ledger[0] as string)).toMatchObject({
+      role: "executor",
+      model: "anthropic:claude-haiku-4-5",
+    });
+  }, 60_000);
+});
+
+const CODEX_OK = [
+  { type: "thread.started", thread_id: "t1" },
+  { type: "turn.started" },
+  { type: "item.completed", item: { id: "item_0", type: "agent_message", text: "4" } },
+  { type: "turn.completed", usage: { input_tokens: 500, cached_input_tokens: 100, output_tokens: 7 } },
+]
+  .map((event) => `echo '${JSON.stringify(event)}'`)
+  .join("\n");
+
+const FAKE_CODEX = `#!/bin/sh
+for prompt; do :; done
+case "$prompt" in
+  *CRASH*) echo "codex: cannot load config" >&2; exit 2 ;;
+  *GARBLE*) echo '<html>502 Bad Gateway</html>'; exit 0 ;;
+  *FAIL*) echo '{"type":"turn.started"}'; echo '{"type":"turn.failed","error":{"message":"stream disconnected before completion"}}'; exit 1 ;;
+  *LOOP*)
+    echo '{"type":"turn.started"}'
+    i=0
+    while [ $i -lt 50 ]; do
+      echo '{"type":"item.completed","item":{"id":"item_'$i'","type":"command_execution","command":"ls","aggregated_output":"","exit_code":0}}'
+      i=$((i+1))
+    done
+    sleep 1000 ;;
+  *ENV*) env > env-dump.txt ;;
+esac
+${CODEX_OK}
+`;
+
+describe("a fake codex: each failure is that task's outcome", () => {
+  it("crash, garbage, a failed turn and a run past the turn limit; the good task passes", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sg-fake-codex-"));
+    await chmod(dir, 0o755);
+    const bin = join(dir, "fake-codex");
+    await writeFile(bin, FAKE_CODEX);
+    await chmod(bin, 0o755);
+    const tasks = await writeTasks(dir, {
+      crash: "CRASH: what is 2+2?",
+      garble: "GARBLE: what is 2+2?",
+      fail: "FAIL: what is 2+2?",
+      loop: "LOOP: what is 2+2?",
+      env: "ENV: what is 2+2?",
+    });
+    const run = await runCli(
+      [
+        "eval",
+        "--no-skill",
+        "--tasks",
+        tasks,
+        "--model",
+        "sim",
+        "--executor",
+        "codex",
+        "--executor-bin",
+        bin,
+        "--max-turns",
+        "3",
+        "--task-timeout",
+        "20",
+        "--keep-workspaces",
+        "--runs-dir",
+        join(dir, "runs"),
+        "--json",
+      ],
+      { env: { OPENAI_API_KEY: "sk-parent-openai-5d1e2b" } },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({
+      executor: "codex",
+      runs: 5,
+      passes: 1,
+      outcomes: { answered: 1, "max-turns": 1, error: 3 },
+    });
+    const byId = Object.fromEntries((await results(summary.runDir)).map((r) => [r.taskId, r]));
+    expect(byId.crash.error).toMatch(
+      /codex exited with code 2 without completing its turn; stderr: codex: cannot load config/,
+    );
+    expect(byId.garble.error).toMatch(
+      /1 line\(s\) of its output were not JSON events \(first: "<html>502 Bad Gateway<\/html>"\)/,
+    );
+    expect(byId.fail.error).toBe("codex failed: stream disconnected before completion");
+    expect(byId.loop.error).toContain("no answer after 3 steps");
+    // stopped at once, long before the task timeout
+    expect(byId.loop.ms).toBeLessThan(15_000);
+    expect(byId.env).toMatchObject({ pass: true, answer: "4" });
+    const { readdir } = await import("node:fs/promises");
+    const workspaces = join(summary.runDir, "workspaces");
+    let dump = "";
+    for (const ws of await readdir(workspaces))
+      dump += await readFile(join(workspaces, ws, "env-dump.txt"), "utf8").catch(() => "");
+    expect(dump).toMatch(/^OPENAI_API_KEY=skillgrad-bridge-/m);
+    expect(dump).not.toContain("sk-parent-openai-5d1e2b");
+  }, 90_000);
+});
