@@ -472,7 +472,7 @@ export class ModelHub {
       this.ledger?.append(entry);
     } catch (error) {
       // a full disk is systemic, not this call's failure: SkillgradError stops the run
-      throw storageError(error) ?? error;
+      throw storageError(error, undefined, this.ledger?.path.replace(/\/[^/]*$/, "")) ?? error;
     }
     for (const listener of this.listeners) listener(entry);
   }
