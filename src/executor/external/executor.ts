@@ -112,6 +112,9 @@ export function externalExecutor<S extends AgentStream>(
       const started = Date.now();
       const workspace = await createWorkspace(request.workspaceRoot, task.files);
       const skillDir = skill ? await copySkillInto(skill, workspace, adapter.skillFolder) : undefined;
+      // competing skills (a trigger evaluation's) go where the agent discovers skills, like the skill
+      for (const other of request.otherSkills ?? [])
+        await copySkillInto(other, workspace, adapter.skillFolder);
       const endpoint = await openEndpoint({
         hub: deps.hub,
         executorModel: deps.executorModel,
@@ -120,6 +123,7 @@ export function externalExecutor<S extends AgentStream>(
         env,
       });
       let bridge: BridgeReport | undefined;
+      let stoppedEarly = false;
       let conclusion: AgentConclusion;
       let stream: S;
       const context: RunContext = {
@@ -136,6 +140,25 @@ export function externalExecutor<S extends AgentStream>(
         before = await snapshotWorkspace(workspace);
         const early = new AbortController();
         stream = adapter.stream(context, started, () => early.abort());
+        const shown = new Set<string>();
+        // request.stopAt sees each tool call as soon as its event arrives; saying stop kills the agent
+        const watchCalls = () => {
+          if (!request.stopAt || stoppedEarly) return;
+          for (const call of stream.steps.flatMap((step) => step.toolCalls)) {
+            if (shown.has(call.id)) continue;
+            shown.add(call.id);
+            const seen = {
+              name: call.name,
+              input: call.input,
+              ...(call.native ? { native: call.native } : {}),
+            };
+            if (request.stopAt(seen)) {
+              stoppedEarly = true;
+              early.abort();
+              return;
+            }
+          }
+        };
         const agent = await runAgentProcess({
           program: program.path,
           args: adapter.args(context),
@@ -144,11 +167,22 @@ export function externalExecutor<S extends AgentStream>(
           env: adapter.env(context),
           sandbox: request.sandbox,
           timeoutMs: request.taskTimeoutSec * 1000,
-          onLine: (line) => stream.push(line),
+          onLine: (line) => {
+            stream.push(line);
+            watchCalls();
+          },
           signal: early.signal,
         });
         conclusion = adapter.conclude(stream, agent, context);
-        if (agent.timedOut) {
+        if (stoppedEarly) {
+          conclusion = {
+            ...conclusion,
+            outcome: "gave-up",
+            finalText: "",
+            error: `stopped by the caller at tool call ${shown.size}`,
+          };
+          delete conclusion.systemic;
+        } else if (agent.timedOut) {
           conclusion.outcome = "timeout";
           conclusion.error = `the task took longer than ${request.taskTimeoutSec} s; ${adapter.program.name} and every process it started were killed`;
         }
@@ -156,7 +190,7 @@ export function externalExecutor<S extends AgentStream>(
         bridge = await endpoint.finish();
       }
       if (conclusion.systemic) throw new SkillgradError(conclusion.systemic);
-      if (conclusion.outcome !== "answered") {
+      if (conclusion.outcome !== "answered" && !stoppedEarly) {
         // a budget the bridge ran into, or a model that failed under it, would fail every task
         deps.hub.checkBudget();
         if (bridge && bridge.failures.length > 0 && bridge.modelCalls === 0)
@@ -231,6 +265,7 @@ export function externalExecutor<S extends AgentStream>(
         workspace,
         files,
         trajectory,
+        ...(stoppedEarly ? { stoppedEarly: true } : {}),
       };
     },
   };
