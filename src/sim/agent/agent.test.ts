@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { chooseSkill } from "./core.js";
 import { fileToolsHarness, skillListing } from "./file-tools.js";
 import { shellHarness, shellSkillListing } from "./shell.js";
 
@@ -45,25 +44,5 @@ describe("the simulated agent in other harnesses (a simulation)", () => {
         file: "/ws/.agents/skills/csv-analyst/SKILL.md",
       },
     ]);
-  });
-
-  it("picks the listed skill whose description fits the task's statement, or none", () => {
-    const skills = [
-      {
-        name: "code-review",
-        description:
-          "Review the current diff or a PR number for correctness bugs at the level given; only when asked.",
-      },
-      {
-        name: "csv-analyst",
-        description: "Answer questions about small CSV files (totals, averages, counts).",
-      },
-    ];
-    const task =
-      'runs.csv records training runs. What is the total of the "distance" column?\n\nFiles in your working directory:\n- runs.csv';
-    expect(chooseSkill(skills, task)).toBe("csv-analyst");
-    expect(chooseSkill(skills, "Paint the fence green.")).toBeUndefined();
-    // one listed skill (the built-in agent's prompt) is used whatever the task
-    expect(chooseSkill(skills.slice(0, 1), "Paint the fence green.")).toBe("code-review");
   });
 });
