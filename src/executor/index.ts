@@ -14,6 +14,7 @@ export {
   type ExecutorKind,
   type TaskRun,
   type TaskRunRequest,
+  type ToolCallSeen,
 } from "./types.js";
 
 export interface ExecutorDeps {

@@ -61,6 +61,14 @@ export const commands: readonly CommandEntry[] = [
     load: () => import("./compare.js"),
   },
   {
+    name: "triggers",
+    summary:
+      "when the skill gets used: measure how often an agent activates it for should- and should-not-trigger " +
+      "queries among competing skills, and optimize its description for held-out F1",
+    usage: "",
+    load: () => import("./triggers.js"),
+  },
+  {
     name: "serve",
     summary:
       "serve a model behind the OpenAI (Chat Completions, Responses) and Anthropic (Messages) APIs, " +

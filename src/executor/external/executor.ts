@@ -20,10 +20,16 @@ export interface AgentConclusion {
   finalText: string;
   error?: string;
   /**
-   * Usage the agent reported for itself (the ledger's figures when it called its provider
-   * directly); costUsd undefined when it reports no dollars (they are priced like any call).
+   * Usage the agent reported for itself: the ledger's figures when it called its provider directly.
+   * `byModel` splits it by the provider's model names when the agent does (Claude Code may call a
+   * second model); `ownCostUsd` is the agent's own dollar figure, kept for comparison only.
    */
-  reported?: { usage: TokenUsage & { cacheWrite?: number }; costUsd?: number | null; calls: number };
+  reported?: {
+    usage: TokenUsage & { cacheWrite?: number };
+    byModel?: Record<string, TokenUsage & { cacheWrite?: number }>;
+    ownCostUsd?: number;
+    calls: number;
+  };
   /** The model service refused the key: every task would fail the same way. */
   systemic?: string;
   /** What the agent said about itself, kept in the trajectory. */
@@ -106,6 +112,9 @@ export function externalExecutor<S extends AgentStream>(
       const started = Date.now();
       const workspace = await createWorkspace(request.workspaceRoot, task.files);
       const skillDir = skill ? await copySkillInto(skill, workspace, adapter.skillFolder) : undefined;
+      // competing skills (a trigger evaluation's) go where the agent discovers skills, like the skill
+      for (const other of request.otherSkills ?? [])
+        await copySkillInto(other, workspace, adapter.skillFolder);
       const endpoint = await openEndpoint({
         hub: deps.hub,
         executorModel: deps.executorModel,
@@ -114,6 +123,7 @@ export function externalExecutor<S extends AgentStream>(
         env,
       });
       let bridge: BridgeReport | undefined;
+      let stoppedEarly = false;
       let conclusion: AgentConclusion;
       let stream: S;
       const context: RunContext = {
@@ -130,6 +140,25 @@ export function externalExecutor<S extends AgentStream>(
         before = await snapshotWorkspace(workspace);
         const early = new AbortController();
         stream = adapter.stream(context, started, () => early.abort());
+        const shown = new Set<string>();
+        // request.stopAt sees each tool call as soon as its event arrives; saying stop kills the agent
+        const watchCalls = () => {
+          if (!request.stopAt || stoppedEarly) return;
+          for (const call of stream.steps.flatMap((step) => step.toolCalls)) {
+            if (shown.has(call.id)) continue;
+            shown.add(call.id);
+            const seen = {
+              name: call.name,
+              input: call.input,
+              ...(call.native ? { native: call.native } : {}),
+            };
+            if (request.stopAt(seen)) {
+              stoppedEarly = true;
+              early.abort();
+              return;
+            }
+          }
+        };
         const agent = await runAgentProcess({
           program: program.path,
           args: adapter.args(context),
@@ -138,11 +167,22 @@ export function externalExecutor<S extends AgentStream>(
           env: adapter.env(context),
           sandbox: request.sandbox,
           timeoutMs: request.taskTimeoutSec * 1000,
-          onLine: (line) => stream.push(line),
+          onLine: (line) => {
+            stream.push(line);
+            watchCalls();
+          },
           signal: early.signal,
         });
         conclusion = adapter.conclude(stream, agent, context);
-        if (agent.timedOut) {
+        if (stoppedEarly) {
+          conclusion = {
+            ...conclusion,
+            outcome: "gave-up",
+            finalText: "",
+            error: `stopped by the caller at tool call ${shown.size}`,
+          };
+          delete conclusion.systemic;
+        } else if (agent.timedOut) {
           conclusion.outcome = "timeout";
           conclusion.error = `the task took longer than ${request.taskTimeoutSec} s; ${adapter.program.name} and every process it started were killed`;
         }
@@ -150,7 +190,7 @@ export function externalExecutor<S extends AgentStream>(
         bridge = await endpoint.finish();
       }
       if (conclusion.systemic) throw new SkillgradError(conclusion.systemic);
-      if (conclusion.outcome !== "answered") {
+      if (conclusion.outcome !== "answered" && !stoppedEarly) {
         // a budget the bridge ran into, or a model that failed under it, would fail every task
         deps.hub.checkBudget();
         if (bridge && bridge.failures.length > 0 && bridge.modelCalls === 0)
@@ -172,18 +212,8 @@ export function externalExecutor<S extends AgentStream>(
       }
       const usage = bridge?.usage ?? conclusion.reported?.usage ?? { input: 0, cachedInput: 0, output: 0 };
       const reported = conclusion.reported;
-      const costUsd = bridge
-        ? bridge.costUsd
-        : reported === undefined
-          ? null
-          : reported.costUsd !== undefined
-            ? reported.costUsd
-            : deps.hub.costFor("executor", {
-                inputTokens: reported.usage.input,
-                cachedInputTokens: reported.usage.cachedInput,
-                cacheWriteTokens: reported.usage.cacheWrite ?? 0,
-                outputTokens: reported.usage.output,
-              });
+      // direct: the agent's tokens at skillgrad's prices (config overrides apply), per model when split
+      const costUsd = bridge ? bridge.costUsd : reported ? priceReported(deps, adapter, reported) : null;
       if (!bridge && conclusion.reported) {
         runCounter += 1;
         deps.hub.recordExternal("executor", {
@@ -218,12 +248,11 @@ export function externalExecutor<S extends AgentStream>(
           ...conclusion.info,
           endpoint: endpoint.mode,
           ...(bridge
-            ? {
-                bridge: { requests: bridge.requests, byApi: bridge.byApi, modelCalls: bridge.modelCalls },
-                // the agent's own accounting; the ledger holds the bridge's (no call is counted twice)
-                reportedUsage: conclusion.reported ?? null,
-              }
+            ? { bridge: { requests: bridge.requests, byApi: bridge.byApi, modelCalls: bridge.modelCalls } }
             : {}),
+          // the agent's own accounting: the ledger's source when direct; beside the bridge's figures
+          // (which the ledger holds) when bridged, so no call is counted twice
+          reportedUsage: conclusion.reported ?? null,
         },
         ms: Date.now() - started,
       };
@@ -236,9 +265,34 @@ export function externalExecutor<S extends AgentStream>(
         workspace,
         files,
         trajectory,
+        ...(stoppedEarly ? { stoppedEarly: true } : {}),
       };
     },
   };
+}
+
+function priceReported(
+  deps: ExternalDeps,
+  adapter: { nativeProvider: string },
+  reported: NonNullable<AgentConclusion["reported"]>,
+): number | null {
+  const parts = reported.byModel
+    ? Object.entries(reported.byModel).map(
+        ([name, usage]) => [`${adapter.nativeProvider}:${name}`, usage] as const,
+      )
+    : [[deps.executorModel, reported.usage] as const];
+  let total = 0;
+  for (const [model, usage] of parts) {
+    const cost = deps.hub.costFor(model, {
+      inputTokens: usage.input,
+      cachedInputTokens: usage.cachedInput,
+      cacheWriteTokens: usage.cacheWrite ?? 0,
+      outputTokens: usage.output,
+    });
+    if (cost === null) return null;
+    total += cost;
+  }
+  return Math.round(total * 1e6) / 1e6;
 }
 
 /** The task as an external agent gets it: the same text and file list as the built-in agent's. */
