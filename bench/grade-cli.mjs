@@ -9,35 +9,21 @@
 // Each run's verdicts are checked case for case against the official ones.
 // Usage (after a build): node bench/grade-cli.mjs wtq|spreadsheetbench [runs] → one JSON object on stdout
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spreadsheetbenchOutputs, wtqPredictions } from "./lib/golden-inputs.mjs";
 import { CLI, figures, timeWholeProcesses } from "./lib/whole-process.mjs";
 
-const SHARED = fileURLToPath(new URL("../../shared/data/", import.meta.url));
 const REFERENCE = fileURLToPath(new URL("./reference/ssb_openpyxl.py", import.meta.url));
 const PYTHON = "/usr/bin/python3";
 const [which = "wtq", runsText = "11"] = process.argv.slice(2);
 const runs = Number(runsText);
-const readJsonl = (path) =>
-  readFileSync(path, "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line));
 const work = mkdtempSync(join(tmpdir(), "skillgrad-bench-grade-"));
 
 function wtq() {
-  const data = join(SHARED, "wtq");
-  const expected = new Map();
-  const lines = [];
-  for (const c of readJsonl(join(data, "golden", "verdicts.jsonl"))) {
-    if (expected.has(c.id)) continue;
-    expected.set(c.id, c.correct);
-    lines.push([c.id, ...c.prediction].join("\t"));
-  }
-  const predictions = join(work, "predictions.tsv");
-  writeFileSync(predictions, `${lines.join("\n")}\n`);
+  const { data, path: predictions, expected } = wtqPredictions(work);
   const args = ["grade", "wtq", "--data", data, "--predictions", predictions];
   const timings = timeWholeProcesses(
     {
@@ -53,11 +39,11 @@ function wtq() {
   const disagreements = verdicts.filter((v) => v.reason !== undefined || expected.get(v.id) !== v.correct);
   return {
     benchmark: "grade-wtq-cli",
-    predictions: lines.length,
+    predictions: expected.size,
     runs,
     targetMs: 190,
     summary: timings["skillgrad grade wtq"].stdout.trim(),
-    officialVerdictsAgree: `${verdicts.length - disagreements.length}/${lines.length}`,
+    officialVerdictsAgree: `${verdicts.length - disagreements.length}/${expected.size}`,
     commands: Object.fromEntries(Object.entries(timings).map(([name, t]) => [name, figures(t)])),
     reference: {
       note: "the issue's figure for the official evaluator (Python 2.7) on the same 2,084 predictions on this machine; the evaluator's code is not in the repository or ../shared, so it is not run here",
@@ -67,22 +53,7 @@ function wtq() {
 }
 
 function spreadsheetbench() {
-  const data = join(SHARED, "spreadsheetbench");
-  const byTask = new Map();
-  for (const c of readJsonl(join(data, "golden", "verdicts.jsonl"))) {
-    if (!byTask.has(c.id)) byTask.set(c.id, []);
-    byTask.get(c.id).push(c);
-  }
-  const outputs = join(work, "outputs");
-  mkdirSync(outputs);
-  const expected = new Map();
-  const kinds = {};
-  [...byTask].forEach(([id, cases], index) => {
-    const chosen = cases[index % cases.length];
-    copyFileSync(join(data, "golden", chosen.file), join(outputs, `1_${id}_output.xlsx`));
-    expected.set(id, chosen.pass);
-    kinds[chosen.kind] = (kinds[chosen.kind] ?? 0) + 1;
-  });
+  const { data, outputs, expected, kinds } = spreadsheetbenchOutputs(work);
   const args = ["grade", "spreadsheetbench", "--data", data, "--outputs", outputs, "--no-recalc"];
   const commands = {
     "skillgrad grade spreadsheetbench --no-recalc": { file: process.execPath, args: [CLI, ...args] },

@@ -41,6 +41,10 @@ const SECTIONS = {
     note: "sim world (a simulation): optimizer overhead = an iteration's wall time with zero model latency / with 300 ms per call; target under 10%",
     ...run("optimize-overhead.mjs", [300, 4]),
   }),
+  simAblations: () => ({
+    note: "sim worlds (a simulation): optimize with and without momentum and contrastive diagnosis on 8 generated worlds (world seed = run seed), test pass rates as they come; sd is the sample standard deviation over seeds; the sim has no mechanism that makes an ablation lose",
+    ...run("sim-ablations.mjs", [8]),
+  }),
   wtqGrade: () => ({
     note: "in-process: all 4,344 WTQ test predictions; target under one second",
     ...run("wtq-grade.mjs"),
@@ -72,6 +76,10 @@ const SECTIONS = {
   queueScaling: () => ({
     note: "eval --queue on this machine: 1, 2 and 4 worker processes (4 slots each) and a private redis-server, sim model (a simulation) at 200 ms per call, 180 rollouts; target: at least 3.2x the rollouts per second at 4 workers as at 1",
     ...run("queue-scaling.mjs", [200, 3, 4, "1,2,4"]),
+  }),
+  localFootprint: () => ({
+    note: "install size: a plain install of skillgrad (packed, production packages) and what node-llama-cpp, the optional peer dependency for local: models, adds on this platform",
+    ...run("local-footprint.mjs"),
   }),
   firstModelCall: () => ({
     note: "whole process: time from start to the first model call of eval and optimize (local OpenAI-compatible server), median of 7 runs",

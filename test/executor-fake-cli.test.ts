@@ -215,3 +215,98 @@ describe("what reaches an external agent's environment", () => {
     });
   }, 60_000);
 });
+
+const CODEX_OK = [
+  { type: "thread.started", thread_id: "t1" },
+  { type: "turn.started" },
+  { type: "item.completed", item: { id: "item_0", type: "agent_message", text: "4" } },
+  { type: "turn.completed", usage: { input_tokens: 500, cached_input_tokens: 100, output_tokens: 7 } },
+]
+  .map((event) => `echo '${JSON.stringify(event)}'`)
+  .join("\n");
+
+const FAKE_CODEX = `#!/bin/sh
+for prompt; do :; done
+case "$prompt" in
+  *CRASH*) echo "codex: cannot load config" >&2; exit 2 ;;
+  *GARBLE*) echo '<html>502 Bad Gateway</html>'; exit 0 ;;
+  *FAIL*) echo '{"type":"turn.started"}'; echo '{"type":"turn.failed","error":{"message":"stream disconnected before completion"}}'; exit 1 ;;
+  *LOOP*)
+    echo '{"type":"turn.started"}'
+    i=0
+    while [ $i -lt 50 ]; do
+      echo '{"type":"item.completed","item":{"id":"item_'$i'","type":"command_execution","command":"ls","aggregated_output":"","exit_code":0}}'
+      i=$((i+1))
+    done
+    sleep 1000 ;;
+  *ENV*) env > env-dump.txt ;;
+esac
+${CODEX_OK}
+`;
+
+describe("a fake codex: each failure is that task's outcome", () => {
+  it("crash, garbage, a failed turn and a run past the turn limit; the good task passes", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sg-fake-codex-"));
+    await chmod(dir, 0o755);
+    const bin = join(dir, "fake-codex");
+    await writeFile(bin, FAKE_CODEX);
+    await chmod(bin, 0o755);
+    const tasks = await writeTasks(dir, {
+      crash: "CRASH: what is 2+2?",
+      garble: "GARBLE: what is 2+2?",
+      fail: "FAIL: what is 2+2?",
+      loop: "LOOP: what is 2+2?",
+      env: "ENV: what is 2+2?",
+    });
+    const run = await runCli(
+      [
+        "eval",
+        "--no-skill",
+        "--tasks",
+        tasks,
+        "--model",
+        "sim",
+        "--executor",
+        "codex",
+        "--executor-bin",
+        bin,
+        "--max-turns",
+        "3",
+        "--task-timeout",
+        "20",
+        "--keep-workspaces",
+        "--runs-dir",
+        join(dir, "runs"),
+        "--json",
+      ],
+      { env: { OPENAI_API_KEY: "sk-parent-openai-5d1e2b" } },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({
+      executor: "codex",
+      runs: 5,
+      passes: 1,
+      outcomes: { answered: 1, "max-turns": 1, error: 3 },
+    });
+    const byId = Object.fromEntries((await results(summary.runDir)).map((r) => [r.taskId, r]));
+    expect(byId.crash.error).toMatch(
+      /codex exited with code 2 without completing its turn; stderr: codex: cannot load config/,
+    );
+    expect(byId.garble.error).toMatch(
+      /1 line\(s\) of its output were not JSON events \(first: "<html>502 Bad Gateway<\/html>"\)/,
+    );
+    expect(byId.fail.error).toBe("codex failed: stream disconnected before completion");
+    expect(byId.loop.error).toContain("no answer after 3 steps");
+    // stopped at once, long before the task timeout
+    expect(byId.loop.ms).toBeLessThan(15_000);
+    expect(byId.env).toMatchObject({ pass: true, answer: "4" });
+    const { readdir } = await import("node:fs/promises");
+    const workspaces = join(summary.runDir, "workspaces");
+    let dump = "";
+    for (const ws of await readdir(workspaces))
+      dump += await readFile(join(workspaces, ws, "env-dump.txt"), "utf8").catch(() => "");
+    expect(dump).toMatch(/^OPENAI_API_KEY=skillgrad-bridge-/m);
+    expect(dump).not.toContain("sk-parent-openai-5d1e2b");
+  }, 90_000);
+});

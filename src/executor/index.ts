@@ -2,6 +2,7 @@ import { SkillgradError } from "../errors.js";
 import type { ModelHub } from "../models/index.js";
 import { builtinExecutor } from "./builtin/index.js";
 import { claudeCodeExecutor } from "./claude-code/index.js";
+import { codexExecutor } from "./codex/index.js";
 import type { Executor, ExecutorChoice } from "./types.js";
 
 export { builtinExecutor } from "./builtin/index.js";
@@ -13,6 +14,7 @@ export {
   type ExecutorKind,
   type TaskRun,
   type TaskRunRequest,
+  type ToolCallSeen,
 } from "./types.js";
 
 export interface ExecutorDeps {
@@ -30,6 +32,8 @@ export async function createExecutor(choice: ExecutorChoice, deps: ExecutorDeps)
       return builtinExecutor(deps.hub, deps.executorModel);
     case "claude-code":
       return claudeCodeExecutor({ ...deps, ...(choice.bin ? { bin: choice.bin } : {}) });
+    case "codex":
+      return codexExecutor({ ...deps, ...(choice.bin ? { bin: choice.bin } : {}) });
     default:
       throw new SkillgradError(
         `executor ${choice.kind} is not available in this build; use --executor builtin`,

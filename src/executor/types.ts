@@ -7,7 +7,7 @@ import type { RunOutcome, Trajectory } from "./trajectory.js";
 export type ExecutorKind = "builtin" | "claude-code" | "codex";
 
 /** The executors this build can run (what --executor and the config file accept). */
-export const EXECUTOR_KINDS: readonly ExecutorKind[] = ["builtin", "claude-code"];
+export const EXECUTOR_KINDS: readonly ExecutorKind[] = ["builtin", "claude-code", "codex"];
 
 /** Which executor a run uses, as saved in its config (so a resumed run uses the same one). */
 export interface ExecutorChoice {
@@ -30,6 +30,24 @@ export interface TaskRunRequest {
   commandTimeoutSec: number;
   /** The whole run's wall-clock limit; on expiry every process of the run is killed. */
   taskTimeoutSec: number;
+  /**
+   * Skills installed beside `skill`, discovered by the agent the same way (a trigger evaluation's
+   * competing skills). Absent: `skill` is the only one.
+   */
+  otherSkills?: Skill[];
+  /**
+   * Told of every tool call the agent makes, in the shared vocabulary, before the call is carried out;
+   * returning true ends the run there and then: that call is not carried out, the agent is stopped and
+   * the run resolves with `stoppedEarly` set (a trigger evaluation stops once activation is decided).
+   */
+  stopAt?: (call: ToolCallSeen) => boolean;
+}
+
+/** A tool call as `stopAt` sees it: the shared vocabulary's name and input, and the agent's own. */
+export interface ToolCallSeen {
+  name: string;
+  input: unknown;
+  native?: { name: string; input: unknown };
 }
 
 /** What one task run gives back; the trajectory is saved and read by graders, diagnosers and the report. */
@@ -46,6 +64,8 @@ export interface TaskRun {
   /** Files the agent created or changed in the workspace, relative to it. */
   files: string[];
   trajectory: Trajectory;
+  /** `stopAt` ended the run: the trajectory's last step holds the call it stopped at (not carried out). */
+  stoppedEarly?: boolean;
 }
 
 /**
@@ -62,6 +82,9 @@ export interface TaskRun {
  * - `run` rejects only when something systemic broke that would fail every task the same way
  *   (no working sandbox, the model service refusing our key, a budget exhausted, the agent program
  *   missing): the evaluation stops and says so.
+ * - `otherSkills` are installed and listed beside `skill` exactly as `skill` is. `stopAt` sees each
+ *   tool call (activations of any installed skill included) before it runs; when it says stop, the run
+ *   ends at once with `stoppedEarly`, its outcome "gave-up", and the call in the trajectory.
  * - Runs may go on concurrently; `close` releases what the executor holds (servers, scratch folders).
  */
 export interface Executor {

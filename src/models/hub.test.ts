@@ -389,3 +389,13 @@ describe("ModelHub setup", () => {
     expect(peak).toBe(2);
   });
 });
+
+describe("ModelHub on a full disk", () => {
+  it("a ledger that cannot be written (ENOSPC) stops the call with a one-line error naming the folder", async () => {
+    const { model } = echoModel();
+    const hub = hubWith(model, { ledgerPath: "/dev/full" }); // every write to it fails with ENOSPC
+    await expect(generateText({ model: hub.model("executor"), prompt: "a", maxRetries: 0 })).rejects.toThrow(
+      /^disk full: no space left writing in \/dev; /,
+    );
+  });
+});

@@ -105,6 +105,8 @@ interface Endpoint {
   limit: LimitFunction;
   rate?: RateLimiter;
   keyVariable?: string;
+  /** The retry policy of its calls (the provider may need a longer attempt than the hub's default). */
+  policy: RetryPolicy;
 }
 
 /**
@@ -215,6 +217,10 @@ export class ModelHub {
       limit,
       rate: this.rateLimiters.get(limiterKey),
       keyVariable: record.key?.variable,
+      policy:
+        this.options.timeoutMs === undefined && record.timeoutMs !== undefined
+          ? { ...this.policy, timeoutMs: record.timeoutMs }
+          : this.policy,
     };
     this.endpoints.set(spec.raw, endpoint);
     return endpoint;
@@ -333,7 +339,7 @@ export class ModelHub {
         result = await callWithRetries(
           (signal) => model.doGenerate({ ...sent, abortSignal: signal }),
           target,
-          this.policy,
+          endpoint.policy,
           state,
           params.abortSignal,
           {
@@ -424,6 +430,12 @@ export class ModelHub {
     });
   }
 
+  /** What tokens cost at a role's model's price (config overrides first); null when unknown. */
+  costFor(role: ModelRole, tokens: TokenCounts): number | null {
+    const text = this.options.roles[role];
+    return text ? costOf(tokens, priceFor(text, this.options.prices)) : null;
+  }
+
   /** Throws BudgetExceededError when the budget is spent: checked before work the hub cannot see. */
   checkBudget(): void {
     checkBudget(this.options.budget, {
@@ -460,7 +472,7 @@ export class ModelHub {
       this.ledger?.append(entry);
     } catch (error) {
       // a full disk is systemic, not this call's failure: SkillgradError stops the run
-      throw storageError(error) ?? error;
+      throw storageError(error, undefined, this.ledger?.path.replace(/\/[^/]*$/, "")) ?? error;
     }
     for (const listener of this.listeners) listener(entry);
   }

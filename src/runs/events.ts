@@ -27,7 +27,31 @@ export type RunEvent =
   | { type: "eval-stopped"; reason: string; done: number; total: number }
   | { type: "eval-done"; subdir: string; passRate: number }
   | { type: "judge-start"; pairs: number; seed: number }
-  | { type: "judge-done"; winRateB: number | null };
+  | { type: "judge-done"; winRateB: number | null }
+  | { type: "triggers-start"; subdir: string; queries: number; runs: number }
+  | {
+      type: "probe-done";
+      subdir: string;
+      queryId: string;
+      repeat: number;
+      triggered: boolean;
+      done: number;
+      total: number;
+    }
+  | { type: "triggers-done"; subdir: string; f1: number | null }
+  | {
+      type: "trigger-stage";
+      stage: "seed" | "diagnose" | "patch" | "evaluate";
+      iteration?: number;
+      version?: string;
+    }
+  | {
+      type: "trigger-iteration-done";
+      iteration: number;
+      version: string;
+      accepted: boolean;
+      heldoutF1: number;
+    };
 
 /** An event as read back from events.jsonl: a known event with its time, or a line of another type. */
 export type RunEventRecord = (RunEvent | { type: string; [key: string]: unknown }) & {

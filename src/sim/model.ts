@@ -7,6 +7,7 @@ import type {
 import { SkillgradError } from "../errors.js";
 import { EXECUTOR_ROLE_LINE } from "../executor/builtin/protocol.js";
 import { fileToolsHarness, fileToolsStep } from "./agent/file-tools.js";
+import { shellHarness, shellStep } from "./agent/shell.js";
 import { offeredTools, readTranscript } from "./agent/transcript.js";
 import { readConversation } from "./conversation.js";
 import { simExecutorStep } from "./executor.js";
@@ -71,7 +72,9 @@ export function createSimModel(options: SimModelOptions = {}): LanguageModelV3 {
       const promptChars = JSON.stringify(call.prompt).length;
       let content: LanguageModelV3Content[];
       const settings = { noise, seed, callSeed: call.seed ?? 0 };
-      const fileTools = fileToolsHarness(offeredTools(call));
+      const offered = offeredTools(call);
+      const fileTools = fileToolsHarness(offered);
+      const shell = fileTools ? undefined : shellHarness(offered);
       if (conversation.system.startsWith(EXECUTOR_ROLE_LINE)) {
         const action = simExecutorStep(conversation, settings);
         content = [
@@ -85,6 +88,9 @@ export function createSimModel(options: SimModelOptions = {}): LanguageModelV3 {
       } else if (fileTools) {
         // an external agent's harness with file tools (Claude Code), recognised by its tools' schemas
         content = fileToolsStep(readTranscript(call.prompt), fileTools, settings);
+      } else if (shell) {
+        // an external agent's harness whose one tool is a shell (Codex), recognised by its schema
+        content = shellStep(readTranscript(call.prompt), shell, settings);
       } else {
         const step = simRoleStep(conversation, { noise, seed });
         const text = step ? undefined : simMoreRolesReply(conversation.system, conversation.userMessages);

@@ -1,5 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { appendFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  appendFileSync,
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+} from "node:fs";
 import { appendFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { errorMessage, SkillgradError } from "../errors.js";
@@ -46,13 +56,56 @@ export function writeJsonAtomic(path: string, value: unknown, indent = 2): Promi
 /** Appends one JSON line; a line is one write, so a crash loses at most the line being written. */
 export async function appendJsonLine(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
+  dropTornLine(path);
   await appendFile(path, `${maskText(JSON.stringify(value))}\n`);
 }
 
 /** appendJsonLine, synchronously: for ledgers, where a crash must never lose a call that was paid for. */
 export function appendJsonLineSync(path: string, value: unknown): void {
   mkdirSync(dirname(path), { recursive: true });
+  dropTornLine(path);
   appendFileSync(path, `${maskText(JSON.stringify(value))}\n`);
+}
+
+/** Line files this process has checked for a torn last line. */
+const checkedLineFiles = new Set<string>();
+
+/**
+ * The first append of a process to a JSON-lines file removes a last line left unfinished (by a full
+ * disk, or a kill mid-write), so the new lines do not run on from it and the file stays readable.
+ * The unfinished line held no complete record.
+ */
+function dropTornLine(path: string): void {
+  if (checkedLineFiles.has(path)) return;
+  checkedLineFiles.add(path);
+  let fd: number;
+  try {
+    fd = openSync(path, "r+");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return;
+    // read back from the end to the last newline (a line is short; read in chunks anyway)
+    const chunk = Buffer.alloc(64 * 1024);
+    let end = size;
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const read = readSync(fd, chunk, 0, end - start, start);
+      const newline = chunk.subarray(0, read).lastIndexOf(0x0a);
+      if (newline >= 0) {
+        const keep = start + newline + 1;
+        if (keep < size) ftruncateSync(fd, keep);
+        return;
+      }
+      end = start;
+    }
+    ftruncateSync(fd, 0);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Whether a path is an existing file (false for anything that cannot be looked at). */

@@ -61,12 +61,26 @@ export const commands: readonly CommandEntry[] = [
     load: () => import("./compare.js"),
   },
   {
+    name: "triggers",
+    summary:
+      "when the skill gets used: measure how often an agent activates it for should- and should-not-trigger " +
+      "queries among competing skills, and optimize its description for held-out F1",
+    usage: "",
+    load: () => import("./triggers.js"),
+  },
+  {
     name: "serve",
     summary:
       "serve a model behind the OpenAI (Chat Completions, Responses) and Anthropic (Messages) APIs, " +
       "so external agents such as Claude Code or Codex can run on it",
     usage: "[options]",
     load: () => import("./serve.js"),
+  },
+  {
+    name: "models",
+    summary: "local models: list the ones skillgrad can install, pull one, print where one is",
+    usage: "",
+    load: () => import("./models.js"),
   },
   {
     name: "worker",

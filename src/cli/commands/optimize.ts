@@ -4,9 +4,10 @@ import type { Command } from "commander";
 import { loadBenchmark } from "../../benchmarks/registry.js";
 import { SkillgradError, UsageError } from "../../errors.js";
 import { createExecutor } from "../../executor/index.js";
-import type { Grader } from "../../graders/index.js";
+import { type Grader, needsJudge } from "../../graders/index.js";
 import {
   checkModelCredentials,
+  MODEL_ROLES,
   ModelHub,
   type ModelRole,
   maskSecrets,
@@ -55,6 +56,7 @@ export interface OptimizeCliOptions extends RunOptions {
   data?: string;
   split: string;
   optimizerModel?: string;
+  judgeModel?: string;
   iterations?: number;
   batchSize: number;
   trainSize: number;
@@ -83,7 +85,8 @@ interface OptimizeRunConfig {
   source: { tasks: string } | { bench: string; data?: string };
   split: SplitManifest;
   settings: OptimizeSettings;
-  models: Record<ModelRole, string>;
+  /** The model per role; `judge` only when a task is graded by llm-judge. */
+  models: Record<Exclude<ModelRole, "judge">, string> & { judge?: string };
   configFile: ConfigFile;
   budget: { maxCostUsd?: number; maxCalls?: number };
   cache: boolean;
@@ -105,6 +108,7 @@ export function addOptimizeOptions(command: Command): Command {
       "ratio:pool=0.5,validation=0.1,test=0.4",
     )
     .option("--optimizer-model <model>", "model for diagnosing, momentum and patching")
+    .option("--judge-model <model>", "model for llm-judge graders (default: --model)")
     .option("--iterations <n>", "stop after n iterations (default: every batch of every epoch)", positiveInt)
     .option("--batch-size <b>", "tasks per iteration", positiveInt, DEFAULT_SETTINGS.batchSize)
     .option(
@@ -466,12 +470,16 @@ async function newRunConfig(options: OptimizeCliOptions): Promise<OptimizeRunCon
   checkRunsOutsideSkill(skillDir, options);
   await loadSkillOrExplain(skillDir);
   const configFile = withRateFlags(readConfigFile(options.config), options);
+  // a judge is needed only when a task's own grader is llm-judge (a benchmark brings its own grader)
+  const judged = !source.grader && source.tasks.some((task) => needsJudge(task.grader));
   const models = resolveRoleModels({
     model: options.model,
     executorModel: options.executorModel,
     optimizerModel: options.optimizerModel,
+    judgeModel: options.judgeModel,
     config: configFile.models,
-  });
+    needed: judged ? MODEL_ROLES : MODEL_ROLES.filter((role) => role !== "judge"),
+  }) as OptimizeRunConfig["models"];
   checkModelCredentials(Object.values(models), process.env);
   const manifest = await splitFor(options.split, source.tasks, source.name, options.seed);
   const paper = manifest.protocol === "paper";

@@ -5,7 +5,7 @@ import { EXECUTOR_ROLE_LINE, SKILLS_HEADING, TOOL } from "./protocol.js";
  * The system prompt lists the skill by name and description only (progressive disclosure):
  * the agent loads the body with activate_skill and resources with read_skill_file when it needs them.
  */
-export function executorSystemPrompt(skill: Skill | undefined): string {
+export function executorSystemPrompt(skill: Skill | undefined, otherSkills: Skill[] = []): string {
   const lines = [
     EXECUTOR_ROLE_LINE,
     "Work step by step: inspect the input files, run commands (Python 3 with openpyxl is available), check your result.",
@@ -16,7 +16,9 @@ export function executorSystemPrompt(skill: Skill | undefined): string {
     lines.push(
       "",
       SKILLS_HEADING,
-      `- ${skill.name}: ${skill.description.replace(/\s+/g, " ").trim()}`,
+      ...[skill, ...otherSkills].map(
+        (one) => `- ${one.name}: ${one.description.replace(/\s+/g, " ").trim()}`,
+      ),
       "",
       `Skills hold instructions for tasks like yours. When a skill listed here fits the task, call ${TOOL.activateSkill}`,
       "with its name before you start working, and follow it. Its body points to further files and says when to",
@@ -26,9 +28,12 @@ export function executorSystemPrompt(skill: Skill | undefined): string {
   return lines.join("\n");
 }
 
+/** The line of the task prompt that starts the list of workspace files. */
+export const WORKSPACE_FILES_LINE = "\n\nFiles in your workspace:\n";
+
 export function executorTaskPrompt(prompt: string, workspaceFiles: string[]): string {
   const files = workspaceFiles.length > 0 ? workspaceFiles.map((file) => `- ${file}`).join("\n") : "(none)";
-  return `${prompt}\n\nFiles in your workspace:\n${files}`;
+  return `${prompt}${WORKSPACE_FILES_LINE}${files}`;
 }
 
 /** The line after the body in activate_skill's reply that lists the skill's files. */

@@ -8,7 +8,7 @@ import { skillHash } from "../../skill/index.js";
 import type { Task } from "../../tasks/types.js";
 import { readAnswerFile } from "../answer-file.js";
 import { addUsage, EMPTY_USAGE, type Trajectory, type TrajectoryStep } from "../trajectory.js";
-import type { TaskRun } from "../types.js";
+import type { TaskRun, ToolCallSeen } from "../types.js";
 import { filesWrittenSince, snapshotWorkspace } from "../workspace-changes.js";
 import { executorSystemPrompt, executorTaskPrompt } from "./prompt.js";
 import { TOOL } from "./protocol.js";
@@ -32,6 +32,41 @@ export interface RunTaskOptions {
   repeat?: number;
   /** Names this run's model calls in the hub's ledger (not part of the cache key). */
   callLabel?: string;
+  /** Skills installed beside `skill` (see TaskRunRequest.otherSkills). */
+  otherSkills?: Skill[];
+  /** Ends the run before a tool call is carried out (see TaskRunRequest.stopAt). */
+  stopAt?: (call: ToolCallSeen) => boolean;
+}
+
+/** The tool error an agent gets for the call a `stopAt` stopped the run at (the run ends right after). */
+export const STOPPED_CALL = "not carried out: the run was stopped here by its caller";
+
+/**
+ * Wraps each tool that runs something so that `stopAt` sees the call first; once it says stop, that
+ * call and every later one are refused, and `stopped()` turns true (the loop ends after the step).
+ */
+function guardedTools<T extends Record<string, { execute?: unknown }>>(
+  tools: T,
+  stopAt: (call: ToolCallSeen) => boolean,
+): { tools: T; stopped: () => boolean } {
+  let stopped = false;
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, definition] of Object.entries(tools)) {
+    const execute = definition.execute as ((input: unknown, options: unknown) => unknown) | undefined;
+    wrapped[name] = execute
+      ? {
+          ...definition,
+          execute: (input: unknown, options: unknown) => {
+            if (stopped || stopAt({ name, input })) {
+              stopped = true;
+              throw new Error(STOPPED_CALL);
+            }
+            return execute(input, options);
+          },
+        }
+      : definition;
+  }
+  return { tools: wrapped as T, stopped: () => stopped };
 }
 
 const STORED_RESULT_CHARS = 4_000;
@@ -46,6 +81,7 @@ function providerOptionsFor(repeat: number, label: string | undefined) {
 }
 
 function stringify(value: unknown): string {
+  if (value instanceof Error) return value.message; // JSON.stringify of an Error is "{}"
   return typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
 }
 
@@ -61,7 +97,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
   const started = Date.now();
   const workspace = await createWorkspace(options.workspaceRoot, task.files);
   const before = await snapshotWorkspace(workspace);
-  const system = executorSystemPrompt(skill);
+  const system = executorSystemPrompt(skill, options.otherSkills);
   const prompt = executorTaskPrompt(
     task.prompt,
     task.files.map((file) => file.to),
@@ -87,23 +123,27 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
   let systemError: SkillgradError | undefined;
   const abort = AbortSignal.any([timeout, stop.signal]);
   const messages: ModelMessage[] = [{ role: "user", content: prompt }];
+  const allTools = executorTools({
+    skill,
+    otherSkills: options.otherSkills,
+    workspace,
+    sandbox: options.sandbox,
+    commandTimeoutSec: options.commandTimeoutSec,
+    maxOutputChars: options.maxOutputChars ?? 20_000,
+    onSystemError: (error) => {
+      systemError ??= error;
+      stop.abort(error);
+    },
+  });
+  const guard = options.stopAt ? guardedTools(allTools, options.stopAt) : undefined;
+  const stoppedEarly = () => guard?.stopped() === true;
   try {
     const result = await generateText({
       model: options.model,
       system,
       messages,
-      tools: executorTools({
-        skill,
-        workspace,
-        sandbox: options.sandbox,
-        commandTimeoutSec: options.commandTimeoutSec,
-        maxOutputChars: options.maxOutputChars ?? 20_000,
-        onSystemError: (error) => {
-          systemError ??= error;
-          stop.abort(error);
-        },
-      }),
-      stopWhen: [hasToolCall(TOOL.finish), stepCountIs(options.maxTurns)],
+      tools: guard ? guard.tools : allTools,
+      stopWhen: [hasToolCall(TOOL.finish), stepCountIs(options.maxTurns), stoppedEarly],
       maxRetries: 0,
       // Repeats must be fresh samples: a seed where the provider takes one, and a cache salt the hub strips.
       seed: repeat,
@@ -154,7 +194,10 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     const finish = result.steps
       .flatMap((step) => step.toolCalls)
       .find((call) => call.toolName === TOOL.finish);
-    if (finish) {
+    if (stoppedEarly()) {
+      trajectory.outcome = "gave-up";
+      trajectory.error = `stopped by the caller at step ${steps.length}, before its tool call was carried out`;
+    } else if (finish) {
       trajectory.outcome = "answered";
       trajectory.answer = String((finish.input as { answer?: unknown }).answer ?? "");
       if (task.answerFile) {
@@ -195,5 +238,6 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     workspace,
     files: trajectory.files,
     trajectory,
+    ...(stoppedEarly() ? { stoppedEarly: true } : {}),
   };
 }

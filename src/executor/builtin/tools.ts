@@ -15,6 +15,8 @@ import {
 
 export interface ToolContext {
   skill?: Skill;
+  /** Skills installed beside `skill`: the agent may activate any of them. */
+  otherSkills?: Skill[];
   workspace: string;
   sandbox: SandboxMode;
   /** Default and ceiling for one shell command, in seconds. */
@@ -134,19 +136,28 @@ export function executorTools(context: ToolContext) {
     }),
   };
   if (!skill) return workspaceTools;
+  const installed = [skill, ...(context.otherSkills ?? [])];
+  // read_skill_file reads from the skill activated last (before any activation: the main skill)
+  let active: Skill = skill;
   return {
     [TOOL.activateSkill]: tool({
       description: "Load a skill's instructions (its SKILL.md body) and the list of its files.",
       inputSchema: INPUT.activate,
-      execute: async ({ name }) =>
-        name === skill.name
-          ? activationText(skill)
-          : `error: no skill named "${name}"; the skill is "${skill.name}"`,
+      execute: async ({ name }) => {
+        const found = installed.find((candidate) => candidate.name === name);
+        if (!found) {
+          const names = installed.map((candidate) => `"${candidate.name}"`).join(", ");
+          return `error: no skill named "${name}"; the skill${installed.length > 1 ? "s are" : " is"} ${names}`;
+        }
+        active = found;
+        return activationText(found);
+      },
     }),
     [TOOL.readSkillFile]: tool({
       description: "Read one file of an activated skill, e.g. references/guide.md.",
       inputSchema: INPUT.skillFile,
       execute: async ({ path }) => {
+        const skill = active;
         const wanted = path.replace(/^\.\//, "");
         if (wanted === skill.skillFile || wanted === "SKILL.md") return activationText(skill);
         const resource = skill.resources.find((candidate) => candidate.path === wanted);

@@ -19,8 +19,11 @@ export interface AgentConclusion {
   /** The agent's final message ("" when none). */
   finalText: string;
   error?: string;
-  /** Usage and dollars the agent reported for itself (the ledger's figures when it called its provider directly). */
-  reported?: { usage: TokenUsage & { cacheWrite?: number }; costUsd: number | null; calls: number };
+  /**
+   * Usage the agent reported for itself (the ledger's figures when it called its provider
+   * directly); costUsd undefined when it reports no dollars (they are priced like any call).
+   */
+  reported?: { usage: TokenUsage & { cacheWrite?: number }; costUsd?: number | null; calls: number };
   /** The model service refused the key: every task would fail the same way. */
   systemic?: string;
   /** What the agent said about itself, kept in the trajectory. */
@@ -56,7 +59,8 @@ export interface AgentAdapter<S extends AgentStream> {
   prepare?(context: RunContext): Promise<void>;
   args(context: RunContext): string[];
   env(context: RunContext): Record<string, string>;
-  stream(context: RunContext, started: number): S;
+  /** The agent's event reader; `stop` ends the agent early (it says why in its conclusion). */
+  stream(context: RunContext, started: number, stop: () => void): S;
   conclude(stream: S, process: AgentProcessResult, context: RunContext): AgentConclusion;
 }
 
@@ -102,6 +106,9 @@ export function externalExecutor<S extends AgentStream>(
       const started = Date.now();
       const workspace = await createWorkspace(request.workspaceRoot, task.files);
       const skillDir = skill ? await copySkillInto(skill, workspace, adapter.skillFolder) : undefined;
+      // competing skills (a trigger evaluation's) go where the agent discovers skills, like the skill
+      for (const other of request.otherSkills ?? [])
+        await copySkillInto(other, workspace, adapter.skillFolder);
       const endpoint = await openEndpoint({
         hub: deps.hub,
         executorModel: deps.executorModel,
@@ -110,6 +117,7 @@ export function externalExecutor<S extends AgentStream>(
         env,
       });
       let bridge: BridgeReport | undefined;
+      let stoppedEarly = false;
       let conclusion: AgentConclusion;
       let stream: S;
       const context: RunContext = {
@@ -124,7 +132,27 @@ export function externalExecutor<S extends AgentStream>(
       try {
         await adapter.prepare?.(context);
         before = await snapshotWorkspace(workspace);
-        stream = adapter.stream(context, started);
+        const early = new AbortController();
+        stream = adapter.stream(context, started, () => early.abort());
+        const shown = new Set<string>();
+        // request.stopAt sees each tool call as soon as its event arrives; saying stop kills the agent
+        const watchCalls = () => {
+          if (!request.stopAt || stoppedEarly) return;
+          for (const call of stream.steps.flatMap((step) => step.toolCalls)) {
+            if (shown.has(call.id)) continue;
+            shown.add(call.id);
+            const seen = {
+              name: call.name,
+              input: call.input,
+              ...(call.native ? { native: call.native } : {}),
+            };
+            if (request.stopAt(seen)) {
+              stoppedEarly = true;
+              early.abort();
+              return;
+            }
+          }
+        };
         const agent = await runAgentProcess({
           program: program.path,
           args: adapter.args(context),
@@ -133,10 +161,22 @@ export function externalExecutor<S extends AgentStream>(
           env: adapter.env(context),
           sandbox: request.sandbox,
           timeoutMs: request.taskTimeoutSec * 1000,
-          onLine: (line) => stream.push(line),
+          onLine: (line) => {
+            stream.push(line);
+            watchCalls();
+          },
+          signal: early.signal,
         });
         conclusion = adapter.conclude(stream, agent, context);
-        if (agent.timedOut) {
+        if (stoppedEarly) {
+          conclusion = {
+            ...conclusion,
+            outcome: "gave-up",
+            finalText: "",
+            error: `stopped by the caller at tool call ${shown.size}`,
+          };
+          delete conclusion.systemic;
+        } else if (agent.timedOut) {
           conclusion.outcome = "timeout";
           conclusion.error = `the task took longer than ${request.taskTimeoutSec} s; ${adapter.program.name} and every process it started were killed`;
         }
@@ -144,7 +184,7 @@ export function externalExecutor<S extends AgentStream>(
         bridge = await endpoint.finish();
       }
       if (conclusion.systemic) throw new SkillgradError(conclusion.systemic);
-      if (conclusion.outcome !== "answered") {
+      if (conclusion.outcome !== "answered" && !stoppedEarly) {
         // a budget the bridge ran into, or a model that failed under it, would fail every task
         deps.hub.checkBudget();
         if (bridge && bridge.failures.length > 0 && bridge.modelCalls === 0)
@@ -165,7 +205,19 @@ export function externalExecutor<S extends AgentStream>(
         conclusion.error = "the agent ended without a final answer";
       }
       const usage = bridge?.usage ?? conclusion.reported?.usage ?? { input: 0, cachedInput: 0, output: 0 };
-      const costUsd = bridge ? bridge.costUsd : (conclusion.reported?.costUsd ?? null);
+      const reported = conclusion.reported;
+      const costUsd = bridge
+        ? bridge.costUsd
+        : reported === undefined
+          ? null
+          : reported.costUsd !== undefined
+            ? reported.costUsd
+            : deps.hub.costFor("executor", {
+                inputTokens: reported.usage.input,
+                cachedInputTokens: reported.usage.cachedInput,
+                cacheWriteTokens: reported.usage.cacheWrite ?? 0,
+                outputTokens: reported.usage.output,
+              });
       if (!bridge && conclusion.reported) {
         runCounter += 1;
         deps.hub.recordExternal("executor", {
@@ -218,6 +270,7 @@ export function externalExecutor<S extends AgentStream>(
         workspace,
         files,
         trajectory,
+        ...(stoppedEarly ? { stoppedEarly: true } : {}),
       };
     },
   };

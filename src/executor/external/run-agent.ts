@@ -33,6 +33,8 @@ export interface AgentProcessOptions {
   onLine: (line: string) => void;
   /** Address-space limit in MiB (agents built on JavaScript runtimes reserve much virtual memory). */
   memoryMb?: number;
+  /** Stops the agent early (e.g. past its turn limit, for agents that have none of their own). */
+  signal?: AbortSignal;
 }
 
 export interface AgentProcessResult {
@@ -156,6 +158,8 @@ function watch(
       timedOut = true;
       stop();
     }, options.timeoutMs);
+    if (options.signal?.aborted) stop();
+    options.signal?.addEventListener("abort", stop, { once: true });
     child.stdout?.on("data", (chunk: Buffer) => {
       if (outputLimitExceeded) return;
       stdoutBytes += chunk.length;
@@ -175,6 +179,7 @@ function watch(
     child.on("error", (error) => {
       clearTimeout(timer);
       clearTimeout(forceTimer);
+      options.signal?.removeEventListener("abort", stop);
       reject(new SkillgradError(`could not start ${options.program}: ${error.message}`, { cause: error }));
     });
     child.on("exit", () => {
@@ -183,6 +188,7 @@ function watch(
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener("abort", stop);
       clearTimeout(forceTimer);
       if (pending.trim() && !outputLimitExceeded) options.onLine(pending);
       resolve({

@@ -55,6 +55,8 @@ export interface ProviderRecord {
    * default). `ownConcurrency` keeps a single-number `concurrency` setting from applying to it.
    */
   concurrency?: { default: number; ownConcurrency?: boolean };
+  /** Longest wait for one attempt when the config sets none (default: the hub's 120 s). */
+  timeoutMs?: number;
   /** A simulation, not a language model: output says so wherever it shows. */
   simulated?: boolean;
 }

@@ -1,5 +1,6 @@
 import { SkillgradError } from "../../errors.js";
 import { anthropicProvider } from "./anthropic.js";
+import { localProvider } from "./local.js";
 import { ollamaProvider } from "./ollama.js";
 import { openaiProvider } from "./openai.js";
 import { openaiCompatibleProvider } from "./openai-compatible.js";
@@ -8,10 +9,9 @@ import type { ProviderRecord } from "./record.js";
 // The providers built into models/, in the order help text lists them. Others register themselves:
 // the offline sim (src/sim) when imported, so that models/ depends on the AI SDK alone.
 const records = new Map<string, ProviderRecord>(
-  [openaiProvider, anthropicProvider, ollamaProvider, openaiCompatibleProvider].map((record) => [
-    record.name,
-    record,
-  ]),
+  [openaiProvider, anthropicProvider, ollamaProvider, openaiCompatibleProvider, localProvider].map(
+    (record) => [record.name, record],
+  ),
 );
 
 /**

@@ -24,9 +24,16 @@ async function ownKindReport(runDir: string): Promise<string | undefined> {
   if (!config || config instanceof Error || typeof config !== "object") return undefined;
   const kind = (config as { kind?: unknown }).kind;
   let html: string;
+  const command = (config as { command?: unknown }).command;
   if (kind === "compare") {
     const { renderCompareReport } = await import("../../compare/report.js");
     html = renderCompareReport(dir, config as Record<string, unknown>);
+  } else if (kind === "triggers") {
+    const { renderTriggerEvalReport, renderTriggerOptimizeReport } = await import("../../triggers/report.js");
+    html =
+      command === "triggers optimize"
+        ? renderTriggerOptimizeReport(dir, config as Record<string, unknown>)
+        : renderTriggerEvalReport(dir, config as Record<string, unknown>);
   } else return undefined;
   const path = join(dir, "report.html");
   await writeFileAtomic(path, html);

@@ -22,6 +22,8 @@ export function simplePage(options: {
   simulated: boolean;
   cardsHtml: string;
   sections: PageSection[];
+  /** More CSS for the page's own sections. */
+  extraStyle?: string;
 }): string {
   const nav = options.sections.map((s) => `<a href="#${esc(s.id)}">${esc(s.title)}</a>`).join("");
   return `<!doctype html>
@@ -30,7 +32,7 @@ export function simplePage(options: {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(`skillgrad · ${options.title}`)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${options.extraStyle ?? ""}</style>
 </head>
 <body>
 <header class="top">

@@ -4,6 +4,7 @@ import { tableOf } from "../library/read.js";
 import { effectiveRules, parseRules } from "../library/rules.js";
 import { rulesForTable } from "../library/search.js";
 import { conditionHolds, contentWords, pointersIn } from "../reading.js";
+import { chooseSkill as relevanceChoice } from "../relevance.js";
 
 /**
  * The simulated agent's decisions, independent of the harness it runs in (the built-in agent's
@@ -49,25 +50,18 @@ export interface AgentSettings {
 export const NO_ANSWER = "I could not work out this task.";
 
 /**
- * The skill to activate: the only one listed, or — when the harness lists several (its own and the
- * user's) — the one whose description best matches the task: the words it shares with the task
- * (plurals folded), weighed against the description's length, so a short description that matches
- * beats a long one that touches everything. The task is its statement, its first paragraph (what
- * the harness adds after it — file lists, how to answer — says nothing of the topic). None when no
- * description shares a word with it.
+ * The skill to activate, if any: the sim's relevance rule (../relevance.ts) over the task's
+ * statement — its first paragraph (what a harness adds after it — file lists, how to answer — says
+ * nothing of the topic) — and the descriptions of every skill the harness lists. The same rule in
+ * every harness; it never sees anything but the task and the descriptions.
  */
-export function chooseSkill(skills: SkillListing[], taskText: string): string | undefined {
-  if (skills.length <= 1) return skills[0]?.name;
-  const stems = (text: string) => new Set([...contentWords(text)].map((word) => word.replace(/s$/, "")));
-  const taskWords = stems(taskText.trim().split(/\n\s*\n/)[0] ?? "");
-  let best: { name: string; score: number } | undefined;
-  for (const skill of skills) {
-    const words = stems(skill.description);
-    const shared = [...words].filter((word) => taskWords.has(word)).length;
-    const score = shared / Math.sqrt(words.size);
-    if (shared > 0 && (!best || score > best.score)) best = { name: skill.name, score };
-  }
-  return best?.name;
+export function chooseSkill(
+  skills: SkillListing[],
+  taskText: string,
+  settings: AgentSettings,
+): string | undefined {
+  const statement = taskText.trim().split(/\n\s*\n/)[0] ?? "";
+  return relevanceChoice(statement, skills, settings).chosen;
 }
 
 /**
@@ -77,7 +71,8 @@ export function chooseSkill(skills: SkillListing[], taskText: string): string | 
  * a reference whose pointer does not say when to read it, and sometimes forget one rule.
  */
 export function nextMove(view: AgentView, settings: AgentSettings): AgentMove {
-  const skillName = chooseSkill(view.skills, view.taskText);
+  // the rule's noise is drawn from the task and the rollout: every call of a run chooses the same
+  const skillName = chooseSkill(view.skills, view.taskText, settings);
   if (skillName && !view.activationTried) return { move: "activate", skill: skillName };
 
   const fileName = /\b[\w-]+\.csv\b/.exec(view.taskText)?.[0];

@@ -63,13 +63,19 @@ function safeJson(text: string): unknown {
 export interface OfferedTool {
   name: string;
   properties: string[];
+  /** Each property's JSON-schema type, when it names one. */
+  types: Record<string, string>;
 }
 
 export function offeredTools(call: LanguageModelV3CallOptions): OfferedTool[] {
   return (call.tools ?? []).flatMap((tool) => {
     if (tool.type !== "function") return [];
-    const schema = tool.inputSchema as { properties?: Record<string, unknown> } | undefined;
-    return [{ name: tool.name, properties: Object.keys(schema?.properties ?? {}) }];
+    const schema = tool.inputSchema as { properties?: Record<string, { type?: unknown }> } | undefined;
+    const properties = schema?.properties ?? {};
+    const types: Record<string, string> = {};
+    for (const [name, property] of Object.entries(properties))
+      if (typeof property?.type === "string") types[name] = property.type;
+    return [{ name: tool.name, properties: Object.keys(properties), types }];
   });
 }
 

@@ -1,0 +1,135 @@
+import {
+  type AgentAdapter,
+  type AgentConclusion,
+  type ExternalDeps,
+  externalExecutor,
+  type RunContext,
+} from "../external/executor.js";
+import type { AgentProcessResult } from "../external/run-agent.js";
+import type { Executor } from "../types.js";
+import { CodexStream } from "./events.js";
+
+/** TOML string for a `-c key=value` override. */
+const toml = (value: string) => JSON.stringify(value);
+
+/**
+ * Codex (`codex exec --json`) as an executor. Codex 0.171 discovers skills in `.agents/skills/` of
+ * the folder it works in (and its own under CODEX_HOME), so the skill version goes to
+ * `.agents/skills/<name>/`. Its model provider is configured on the command line (`-c`): the
+ * endpoint (the bridge, or the OpenAI API with the user's key), the Responses API. Codex's own
+ * sandbox and approvals are off: it runs inside skillgrad's. Codex has no turn limit of its own:
+ * it is stopped after `--max-turns` steps.
+ */
+export const codexAdapter: AgentAdapter<CodexStream> = {
+  kind: "codex",
+  program: { name: "codex", label: "Codex", install: "npm i -g @openai/codex" },
+  nativeProvider: "openai",
+  baseWithV1: true,
+  skillFolder: ".agents/skills",
+  args(context: RunContext) {
+    const provider = [
+      `model_provider=${toml("skillgrad")}`,
+      `model_providers.skillgrad.name=${toml("skillgrad")}`,
+      `model_providers.skillgrad.base_url=${toml(context.endpoint.baseURL ?? "")}`,
+      `model_providers.skillgrad.env_key=${toml("OPENAI_API_KEY")}`,
+      `model_providers.skillgrad.wire_api=${toml("responses")}`,
+      // nothing but model calls leaves the sandbox
+      "analytics.enabled=false",
+      "check_for_update_on_startup=false",
+    ];
+    return [
+      "exec",
+      "--json",
+      "--color",
+      "never",
+      "--skip-git-repo-check",
+      "--ephemeral",
+      "--dangerously-bypass-approvals-and-sandbox",
+      "--model",
+      context.endpoint.model,
+      ...provider.flatMap((setting) => ["-c", setting]),
+      "--",
+      context.prompt,
+    ];
+  },
+  env(context: RunContext) {
+    return { OPENAI_API_KEY: context.endpoint.key };
+  },
+  stream: (context: RunContext, started: number, stop: () => void) =>
+    new CodexStream(context.paths, started, context.request.maxTurns, stop),
+  conclude: concludeCodex,
+};
+
+export function concludeCodex(
+  stream: CodexStream,
+  agent: AgentProcessResult,
+  context: RunContext,
+): AgentConclusion {
+  const skillName = context.paths.skillName;
+  const info: Record<string, unknown> = {
+    program: "codex",
+    ...(skillName ? { skillInvoked: stream.invokedSkills.includes(skillName) } : {}),
+    invokedSkills: stream.invokedSkills,
+    skillFilesRead: stream.skillFilesRead,
+    filesRead: stream.filesRead,
+    turns: stream.turns,
+    exitCode: agent.exitCode,
+    isolation: agent.isolation,
+    ...(stream.notes.length > 0 ? { notes: stream.notes } : {}),
+    ...(stream.unreadableLines > 0 ? { unreadableLines: stream.unreadableLines } : {}),
+  };
+  const usage = stream.usage;
+  // Codex reports tokens, not dollars: the executor prices them (reported.costUsd left undefined)
+  const reported = usage
+    ? {
+        usage: { input: usage.input, cachedInput: usage.cachedInput, output: usage.output + usage.reasoning },
+        calls: stream.turns,
+      }
+    : undefined;
+  const base = { finalText: stream.finalText, info, ...(reported ? { reported } : {}) };
+  const lastStderr = agent.stderrTail.trim().split("\n").pop() ?? "";
+  if (agent.outputLimitExceeded)
+    return {
+      ...base,
+      outcome: "error",
+      error: "codex printed more output than skillgrad reads and was stopped",
+    };
+  if (stream.overLimit)
+    return {
+      ...base,
+      outcome: "max-turns",
+      error: `no answer after ${context.request.maxTurns} steps (the turn limit); codex was stopped`,
+    };
+  if (stream.failure) {
+    if (
+      context.endpoint.mode === "direct" &&
+      /\b(401|403)\b|unauthori[sz]ed|invalid api key/i.test(stream.failure)
+    )
+      return {
+        ...base,
+        outcome: "error",
+        systemic: `the OpenAI API refused the key for Codex: check OPENAI_API_KEY (${stream.failure.slice(0, 200)})`,
+      };
+    return { ...base, outcome: "error", error: `codex failed: ${stream.failure.slice(0, 300)}` };
+  }
+  if (!stream.completed) {
+    const said = stream.unreadableLines
+      ? `; ${stream.unreadableLines} line(s) of its output were not JSON events (first: ${JSON.stringify(stream.firstUnreadable)})`
+      : "";
+    const exit =
+      agent.exitCode === null
+        ? `was killed (${agent.signal ?? "signal"})`
+        : `exited with code ${agent.exitCode}`;
+    return {
+      ...base,
+      outcome: "error",
+      error: `codex ${exit} without completing its turn${said}${lastStderr ? `; stderr: ${lastStderr.slice(0, 300)}` : ""}`,
+      info: { ...info, stderrTail: agent.stderrTail.slice(-1000) },
+    };
+  }
+  return { ...base, outcome: "answered" };
+}
+
+export function codexExecutor(deps: ExternalDeps): Executor {
+  return externalExecutor(codexAdapter, deps);
+}
