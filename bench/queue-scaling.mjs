@@ -51,7 +51,18 @@ const url = `redis://127.0.0.1:${port}`;
 function startWorker(name) {
   const child = spawn(
     process.execPath,
-    [cli, "worker", "--queue", url, "--name", name, "--concurrency", String(slots), "--cache-dir", join(tmp, name)],
+    [
+      cli,
+      "worker",
+      "--queue",
+      url,
+      "--name",
+      name,
+      "--concurrency",
+      String(slots),
+      "--cache-dir",
+      join(tmp, name),
+    ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let out = "";
@@ -115,7 +126,8 @@ try {
   await rm(tmp, { recursive: true, force: true });
 }
 const one = rows.find((row) => row.workers === 1);
-for (const row of rows) row.speedup = one ? Math.round((row.rolloutsPerSec / one.rolloutsPerSec) * 100) / 100 : null;
+for (const row of rows)
+  row.speedup = one ? Math.round((row.rolloutsPerSec / one.rolloutsPerSec) * 100) / 100 : null;
 // Each rollout's calls are sequential: with ideal scaling, rollouts/s = slots / (calls per rollout × latency)
 const callsPerRollout = rows[0] ? rows[0].calls / rows[0].rollouts : 0;
 for (const row of rows)
