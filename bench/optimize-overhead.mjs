@@ -61,17 +61,20 @@ async function once(latency) {
     const slot = perIteration[event.iteration];
     if (event.type === "iteration-done") slot.end = Date.parse(event.ts);
   }
-  // each ledger line belongs to the latest stage event before it
+  // each ledger line names its stage; its iteration is that of the latest stage event before it.
+  // The base run and the final test evaluation belong to no iteration.
   const marks = events
     .filter((e) => e.type === "stage")
     .map((e) => ({ t: Date.parse(e.ts), iteration: e.iteration ?? 0, stage: e.stage }));
   for (const line of ledger) {
+    if (line.stage === "base" || line.stage === "test") continue;
     const t = Date.parse(line.ts);
     const mark = marks.filter((m) => m.t <= t).at(-1);
     if (!mark?.iteration) continue;
+    const name = line.stage ?? mark.stage;
     const stages = perIteration[mark.iteration].stages;
-    stages[mark.stage] ??= { calls: 0, inputTokens: 0, outputTokens: 0 };
-    const stage = stages[mark.stage];
+    stages[name] ??= { calls: 0, inputTokens: 0, outputTokens: 0 };
+    const stage = stages[name];
     stage.calls++;
     stage.inputTokens += line.inputTokens;
     stage.outputTokens += line.outputTokens;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
 import { REPO } from "./helpers/paths.js";
+import { startServe } from "./helpers/serve.js";
 
 /**
  * The real Claude Code binary (the pinned devDependency) as the executor, on the sim model that
@@ -153,4 +154,69 @@ describe("claude-code executor: the real claude binary on skillgrad's sim model"
     expect(summary.final.version).toBe("v001");
     expect(summary.final.hash).not.toBe(summary.seed.hash);
   }, 300_000);
+
+  it("through a separately started `skillgrad serve --model sim` (Anthropic Messages API): the agent's own provider, pointed at serve", async () => {
+    const serve = await startServe([
+      "--model",
+      "sim",
+      "--ledger",
+      join(dir, "serve-ledger-claude-code.jsonl"),
+      "--cache-dir",
+      join(dir, "serve-cache-claude-code"),
+    ]);
+    try {
+      const lines = (await readFile(tasks, "utf8")).trim().split("\n");
+      const three = join(dir, "tasks3-claude-code.jsonl");
+      await writeFile(three, `${lines.slice(0, 3).join("\n")}\n`);
+      const run = await runCli(
+        [
+          "eval",
+          "--skill",
+          SEED,
+          "--tasks",
+          three,
+          "--model",
+          "anthropic:sim",
+          "--executor",
+          "claude-code",
+          "--executor-bin",
+          CLAUDE,
+          "--runs-dir",
+          join(dir, "runs-serve-claude-code"),
+          "--json",
+        ],
+        {
+          env: { ANTHROPIC_BASE_URL: serve.url, ANTHROPIC_API_KEY: "local-key-for-serve" },
+          timeoutMs: 120_000,
+        },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const summary = JSON.parse(run.stdout);
+      expect(summary).toMatchObject({ runs: 3, outcomes: { answered: 3 } });
+      // serve saw the agent's requests; the ledger holds what the agent reported, one entry per run
+      const served = (await readFile(join(dir, "serve-ledger-claude-code.jsonl"), "utf8"))
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+      expect(
+        served.filter((line) => line.api === "messages" && line.status === 200).length,
+      ).toBeGreaterThanOrEqual(9);
+      const ledger = (await readFile(join(summary.runDir, "ledger.jsonl"), "utf8"))
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+      expect(ledger).toHaveLength(3);
+      for (const entry of ledger) {
+        expect(entry).toMatchObject({ role: "executor", model: "anthropic:sim" });
+        expect(entry.inputTokens).toBeGreaterThan(0);
+      }
+      // skillgrad knows no price for "anthropic:sim": the dollars are unknown, not made up
+      expect(summary.costUsd).toBeNull();
+      const [file] = await readdir(join(summary.runDir, "trajectories"));
+      const t = JSON.parse(await readFile(join(summary.runDir, "trajectories", file as string), "utf8"));
+      expect(t.agent.endpoint).toBe("direct");
+    } finally {
+      await serve.stop();
+    }
+  }, 180_000);
 });

@@ -204,11 +204,18 @@ describe("what reaches an external agent's environment", () => {
     expect(vars.get("ANTHROPIC_API_KEY")).toBe(parentEnv.ANTHROPIC_API_KEY);
     expect(vars.has("ANTHROPIC_BASE_URL")).toBe(true);
     expect(leaked(vars, dump, ["ANTHROPIC_API_KEY", ...OWN])).toEqual([]);
-    // the agent's own accounting is the ledger's: 1000 input (+200 cached) and 20 output tokens, $0.0125
-    expect(summary.costUsd).toBeCloseTo(0.0125, 6);
+    // the agent's tokens are the ledger's: 1000 input (+200 cached) and 20 output, at skillgrad's
+    // price for claude-haiku-4-5 ($1 / $0.10 / $5 per million): $0.00112 (its own $0.0125 is kept aside)
+    expect(summary.costUsd).toBeCloseTo(0.00112, 6);
     expect(summary.tokens).toEqual({ input: 1200, cachedInput: 200, output: 20 });
     const ledger = (await readFile(join(summary.runDir, "ledger.jsonl"), "utf8")).trim().split("\n");
     expect(ledger).toHaveLength(1);
+    const { readdir: list } = await import("node:fs/promises");
+    const [trajectoryFile] = await list(join(summary.runDir, "trajectories"));
+    const trajectory = JSON.parse(
+      await readFile(join(summary.runDir, "trajectories", trajectoryFile as string), "utf8"),
+    );
+    expect(trajectory.agent).toMatchObject({ endpoint: "direct", reportedUsage: { ownCostUsd: 0.0125 } });
     expect(JSON.parse(ledger[0] as string)).toMatchObject({
       role: "executor",
       model: "anthropic:claude-haiku-4-5",

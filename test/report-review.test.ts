@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -135,10 +135,14 @@ describe.skipIf(!hasChromium)("the report's review mode in chromium (sim runs: a
     await page.close();
   });
 
-  it("in an optimize report, a note names the iteration and the version that made the run", async () => {
+  it("in an optimize report, a note names the iteration and the version that made the run; optimize --feedback gives it to the next run's diagnoser", async () => {
     const { page, errors } = await open(optimization.report);
     await page.getByRole("button", { name: "Review" }).click();
-    const row = page.locator("#iter-1 table.tasks tbody tr").first();
+    // a task that failed in iteration 1, so the next run diagnoses it again
+    const row = page
+      .locator("#iter-1 table.tasks tbody tr")
+      .filter({ has: page.locator(".badge.fail") })
+      .first();
     const task = (await row.locator("td code").first().textContent()) as string;
     await row.getByRole("textbox").fill("Looks like the dates were read month-first.");
     const feedback = await exportFeedback(page, "optimize-feedback.json");
@@ -154,5 +158,62 @@ describe.skipIf(!hasChromium)("the report's review mode in chromium (sim runs: a
     ]);
     expect(errors).toEqual([]);
     await page.close();
+
+    // the exported file, fed to a new run: the person's comment is in iteration 1's diagnosis of that task
+    const runsDir = await mkdtemp(join(tmpdir(), "sg-feedback-run-"));
+    const result = await runCli([
+      "demo",
+      "--runs-dir",
+      runsDir,
+      "--iterations",
+      "1",
+      "--feedback",
+      join(downloads, "optimize-feedback.json"),
+      "--json",
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /feedback: notes on 1 task\(s\) from run \S+; the 1 in this run's pool go to the diagnoser/,
+    );
+    const runDir = JSON.parse(result.stdout).runDir as string;
+    const diagnoses = JSON.parse(await readFile(join(runDir, "iterations", "001", "diagnoses.json"), "utf8"));
+    const diagnosis = diagnoses.find((d: { taskId: string }) => d.taskId === task);
+    expect(diagnosis.human).toEqual([
+      expect.objectContaining({
+        source: "human",
+        comment: "Looks like the dates were read month-first.",
+        verdict: null,
+        reviewedRun: feedback.run.id,
+      }),
+    ]);
+    // the (sim) diagnoser read it in its prompt and cites it in its account of the cause
+    expect(diagnosis.cause).toContain('"Looks like the dates were read month-first."');
+    // no other diagnosis got a note
+    expect(diagnoses.filter((d: { human?: unknown }) => d.human !== undefined)).toHaveLength(1);
+    const report = await readFile(join(runDir, "report.html"), "utf8");
+    expect(report).toContain("human feedback");
+    expect(report).toContain("Looks like the dates were read month-first.");
+  });
+
+  it("a damaged feedback file is one clear error, before any work", async () => {
+    const bad = join(downloads, "bad-feedback.json");
+    await writeFile(bad, JSON.stringify({ format: "something else", items: [] }));
+    const runsDir = await mkdtemp(join(tmpdir(), "sg-feedback-bad-"));
+    const result = await runCli([
+      "optimize",
+      "--bench",
+      "sim",
+      "--model",
+      "sim",
+      "--runs-dir",
+      runsDir,
+      "--feedback",
+      bad,
+    ]);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines.at(-1)).toContain("is not a skillgrad feedback.json");
+    expect(lines.filter((line) => line.startsWith("skillgrad:"))).toHaveLength(1);
+    expect(await readdir(runsDir)).toEqual([]);
   });
 });

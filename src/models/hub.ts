@@ -430,10 +430,9 @@ export class ModelHub {
     });
   }
 
-  /** What tokens cost at a role's model's price (config overrides first); null when unknown. */
-  costFor(role: ModelRole, tokens: TokenCounts): number | null {
-    const text = this.options.roles[role];
-    return text ? costOf(tokens, priceFor(text, this.options.prices)) : null;
+  /** What tokens of a model (a model string) cost at the hub's prices (config overrides first); null when unknown. */
+  costFor(model: string, tokens: TokenCounts): number | null {
+    return costOf(tokens, priceFor(model, this.options.prices));
   }
 
   /** Throws BudgetExceededError when the budget is spent: checked before work the hub cannot see. */

@@ -2,6 +2,7 @@ import { cp, mkdir, rename, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { BudgetExceededError } from "../models/index.js";
 import type { RunEvent } from "../runs/events.js";
+import { humanNotesFor } from "../runs/feedback.js";
 import { recordEvent } from "../runs/run-folder.js";
 import { loadSkill, type Skill, saveSkillVersion, skillHash } from "../skill/index.js";
 import type { Task } from "../tasks/types.js";
@@ -200,6 +201,11 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
     });
     await stageDone("execute");
     const failures = executed.results.filter((r) => !r.pass);
+    // a person's notes on these tasks (--feedback) go to the diagnoser with them, marked human
+    for (const item of items) {
+      const notes = humanNotesFor(input.feedback, item.task.id);
+      if (notes.length > 0) item.human = notes;
+    }
 
     // per-example gradients
     await emit({ type: "stage", stage: "diagnose", iteration, items: items.length });

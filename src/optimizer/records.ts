@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { HumanNote } from "../runs/feedback.js";
 
 /**
  * The plain records that flow between the optimizer's stages (all JSON, all validated with zod):
@@ -41,6 +42,8 @@ export interface Diagnosis extends DiagnosisReply {
   /** failure: the task failed now; success: it failed under an earlier version and passes now. */
   signal: Signal;
   iteration: number;
+  /** Notes a person wrote on an earlier run of this task (optimize --feedback), given to the diagnoser as human evidence. */
+  human?: HumanNote[];
 }
 
 /** A diagnosis that could not be had (the model's reply never fit the schema). */

@@ -2,6 +2,7 @@ import type { RolloutRunner } from "../eval/rollout.js";
 import type { Executor, ExecutorChoice } from "../executor/types.js";
 import type { Grader } from "../graders/index.js";
 import type { ModelHub } from "../models/index.js";
+import type { FeedbackFile } from "../runs/feedback.js";
 import type { RunFolder } from "../runs/run-folder.js";
 import type { SandboxMode } from "../sandbox/index.js";
 import type { Task } from "../tasks/types.js";
@@ -87,6 +88,8 @@ export interface OptimizeInput {
   grader?: (task: Task) => Grader;
   /** Awaited after every iteration (e.g. to refresh the report). */
   afterIteration?: (iteration: number) => Promise<void>;
+  /** A person's notes from a report's review mode (--feedback): human evidence for the diagnoser. */
+  feedback?: FeedbackFile;
   /**
    * For tests only (no CLI flag): the diagnoser sees "(withheld)" instead of the grader's feedback,
    * the trajectories and the agent's workspace, in its prompt and its tools. A loop that still learns

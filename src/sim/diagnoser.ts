@@ -15,13 +15,34 @@ export interface SimRoleSettings {
   seed: number;
 }
 
-const FAILURE_SECTIONS = ["Task (id", "Grader feedback", "Trajectory", "Skill the agent had"];
+const FAILURE_SECTIONS = [
+  "Task (id",
+  "Grader feedback",
+  "Trajectory",
+  "Human feedback",
+  "Skill the agent had",
+];
 const CONTRASTIVE_SECTIONS = [
   "Task (id",
   "Earlier attempt (failed)",
   "Current attempt (passed)",
+  "Human feedback",
   "Current skill",
 ];
+
+/**
+ * What a person wrote about the task, when the prompt has their notes (optimize --feedback): the
+ * sim quotes them in its account of the cause, as a model told of a reviewer's notes would; it draws
+ * no rule from them (it has no reading of free prose).
+ */
+function humanNotesIn(section: string | undefined): string {
+  const said = [...(section ?? "").matchAll(/wrote: ("(?:[^"\\]|\\.)*")/g)].map(
+    (m) => JSON.parse(m[1] as string) as string,
+  );
+  return said.length > 0
+    ? ` A person who reviewed an earlier run noted: ${said.map((text) => JSON.stringify(text)).join("; ")}.`
+    : "";
+}
 
 /** What a simulated diagnoser says when the evidence does not let it name a rule: true, and useless. */
 export const VAGUE_FAILURE = {
@@ -133,6 +154,7 @@ export function simFailureStep(conversation: Conversation, settings: SimRoleSett
   if (where.home) {
     diagnosis.cause += ` ${where.home} already states this, but the agent never opened it: the body does not lead it there for this task.`;
   }
+  diagnosis.cause += humanNotesIn(sections.get("Human feedback")?.body);
   return { tool: ROLE_TOOL.submitDiagnosis, input: diagnosis };
 }
 
@@ -196,11 +218,11 @@ export function simContrastiveStep(conversation: Conversation, settings: SimRole
     [ROLE_TOOL.readTrajectory, "current"],
   ]);
   if (read) return read;
-  const task = promptSections(user, CONTRASTIVE_SECTIONS).get("Task (id")?.body ?? "";
-  return {
-    tool: ROLE_TOOL.submitDiagnosis,
-    input: diagnoseContrastive(conversation, task, noisy(settings, "contrast", user)),
-  };
+  const sections = promptSections(user, CONTRASTIVE_SECTIONS);
+  const task = sections.get("Task (id")?.body ?? "";
+  const diagnosis = diagnoseContrastive(conversation, task, noisy(settings, "contrast", user));
+  diagnosis.cause += humanNotesIn(sections.get("Human feedback")?.body);
+  return { tool: ROLE_TOOL.submitDiagnosis, input: diagnosis };
 }
 
 function diagnoseContrastive(conversation: Conversation, task: string, vagueDraw: boolean): DiagnosisReply {

@@ -19,6 +19,7 @@ import type { OptimizeSummary } from "../../optimizer/finish.js";
 import { DEFAULT_SETTINGS, runOptimize, splitTasks } from "../../optimizer/optimize.js";
 import type { Gate, OptimizeSettings, TaskSplit } from "../../optimizer/types.js";
 import { writeBack } from "../../optimizer/write-back.js";
+import { loadFeedback } from "../../runs/feedback.js";
 import { Progress } from "../../runs/progress.js";
 import { writeReport } from "../../runs/report/index.js";
 import { createRunFolder, type RunFolder, runFolderAt } from "../../runs/run-folder.js";
@@ -76,6 +77,7 @@ export interface OptimizeCliOptions extends RunOptions {
   maxCalls?: number;
   resume?: string;
   writeBack: boolean;
+  feedback?: string;
 }
 
 /** Everything a run needs to be resumed exactly, saved as the run's config.json (secrets masked). */
@@ -92,6 +94,8 @@ interface OptimizeRunConfig {
   cache: boolean;
   cacheDir: string;
   writeBack: boolean;
+  /** A feedback.json from a report's review mode (--feedback): human evidence for the diagnoser. */
+  feedback?: string;
   /** The queue the rollouts went to (--queue), credentials masked. */
   queue?: string;
 }
@@ -183,6 +187,10 @@ export function addOptimizeOptions(command: Command): Command {
     .option(
       "--write-back",
       "at the end, write the best version into --skill file by file (other files, modes and .git/ stay; a backup copy goes to the run folder)",
+    )
+    .option(
+      "--feedback <file>",
+      "feedback.json exported from a report's review mode: a person's notes go to the diagnoser with their tasks, marked as human",
     );
 }
 
@@ -284,6 +292,8 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       throw new UsageError(
         "a resumed run keeps the executor it started with: leave out --executor and --executor-bin",
       );
+    if (options.feedback !== undefined)
+      throw new UsageError("a resumed run keeps the feedback it started with: leave out --feedback");
     config.models = restoreMaskedModels(
       config.models,
       [options.model, options.executorModel, options.optimizerModel],
@@ -304,12 +314,24 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
     ? await (await import("../../queue/session.js")).QueueSession.open(queueUrl)
     : undefined;
   if (queue && !resumed) config.queue = queue.address.shown;
+  const feedback = config.feedback ? await loadFeedback(config.feedback) : undefined;
   const folder = resumed ?? (await createRunFolder(resolve(options.runsDir), "optimize", config));
   const source = await loadSource(config.source);
   const split = splitTasks(source.tasks, config.split);
   if (split.pool.length === 0)
     throw new SkillgradError("the split leaves no tasks to evolve the skill on (no pool or train set)");
   if (!options.resume) warnAboutSplit(split, config.settings.gate);
+  if (feedback && !options.quiet) {
+    const pool = new Set(split.pool.map((task) => task.id));
+    const noted = [
+      ...new Set(
+        feedback.items.filter((item) => item.verdict !== null || item.comment.trim()).map((i) => i.taskId),
+      ),
+    ];
+    process.stderr.write(
+      `feedback: notes on ${noted.length} task(s) from run ${feedback.run.id}; the ${noted.filter((id) => pool.has(id)).length} in this run's pool go to the diagnoser, marked human, whenever it diagnoses them\n`,
+    );
+  }
   setInterruptNote(`the run is saved; continue it with ${resumeCommand(folder.dir)}`);
   const hub = new ModelHub({
     roles: config.models,
@@ -371,6 +393,7 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       settings: { ...DEFAULT_SETTINGS, ...config.settings },
       grader: source.grader,
       afterIteration: () => writeReport(folder.dir).then(() => undefined),
+      ...(feedback ? { feedback } : {}),
     });
   } catch (error) {
     progress.stop();
@@ -519,5 +542,6 @@ async function newRunConfig(options: OptimizeCliOptions): Promise<OptimizeRunCon
     cache: options.cache,
     cacheDir: cacheDirFor(options),
     writeBack: options.writeBack,
+    ...(options.feedback !== undefined ? { feedback: resolve(options.feedback) } : {}),
   };
 }

@@ -12,6 +12,13 @@ export interface ClaudeInit {
   version?: string;
 }
 
+export interface ClaudeUsage {
+  input: number;
+  cachedInput: number;
+  cacheWrite: number;
+  output: number;
+}
+
 /** Its closing `result` event. */
 export interface ClaudeResult {
   subtype: string;
@@ -19,7 +26,9 @@ export interface ClaudeResult {
   text: string;
   numTurns?: number;
   totalCostUsd?: number;
-  usage?: { input: number; cachedInput: number; cacheWrite: number; output: number };
+  usage?: ClaudeUsage;
+  /** The same split by the model names it used (it may call a second, smaller model). */
+  byModel?: Record<string, ClaudeUsage>;
   apiErrorStatus?: number | null;
   stopReason?: string;
   /** Other error detail it gave (the `errors` list of newer versions). */
@@ -250,11 +259,30 @@ export class ClaudeStream {
             },
           }
         : {}),
+      ...(asRecord(event.modelUsage) ? { byModel: modelUsage(asRecord(event.modelUsage) as Json) } : {}),
       apiErrorStatus: asNumber(event.api_error_status) ?? null,
       ...(asString(event.stop_reason) ? { stopReason: asString(event.stop_reason) } : {}),
       errors,
     };
   }
+}
+
+/** `modelUsage` of the result event: per model, input counted with cache reads and writes. */
+function modelUsage(value: Json): Record<string, ClaudeUsage> {
+  const split: Record<string, ClaudeUsage> = {};
+  for (const [model, raw] of Object.entries(value)) {
+    const usage = asRecord(raw);
+    if (!usage) continue;
+    const cachedInput = asNumber(usage.cacheReadInputTokens) ?? 0;
+    const cacheWrite = asNumber(usage.cacheCreationInputTokens) ?? 0;
+    split[model] = {
+      input: (asNumber(usage.inputTokens) ?? 0) + cachedInput + cacheWrite,
+      cachedInput,
+      cacheWrite,
+      output: asNumber(usage.outputTokens) ?? 0,
+    };
+  }
+  return split;
 }
 
 /** A written file as the shared vocabulary names it: relative to the workspace when inside it. */

@@ -101,7 +101,8 @@ export function concludeClaude(
   const reported = result?.usage
     ? {
         usage: result.usage,
-        costUsd: result.totalCostUsd ?? null,
+        ...(result.byModel && Object.keys(result.byModel).length > 0 ? { byModel: result.byModel } : {}),
+        ...(result.totalCostUsd !== undefined ? { ownCostUsd: result.totalCostUsd } : {}),
         calls: result.numTurns ?? stream.steps.length,
       }
     : undefined;

@@ -20,10 +20,16 @@ export interface AgentConclusion {
   finalText: string;
   error?: string;
   /**
-   * Usage the agent reported for itself (the ledger's figures when it called its provider
-   * directly); costUsd undefined when it reports no dollars (they are priced like any call).
+   * Usage the agent reported for itself: the ledger's figures when it called its provider directly.
+   * `byModel` splits it by the provider's model names when the agent does (Claude Code may call a
+   * second model); `ownCostUsd` is the agent's own dollar figure, kept for comparison only.
    */
-  reported?: { usage: TokenUsage & { cacheWrite?: number }; costUsd?: number | null; calls: number };
+  reported?: {
+    usage: TokenUsage & { cacheWrite?: number };
+    byModel?: Record<string, TokenUsage & { cacheWrite?: number }>;
+    ownCostUsd?: number;
+    calls: number;
+  };
   /** The model service refused the key: every task would fail the same way. */
   systemic?: string;
   /** What the agent said about itself, kept in the trajectory. */
@@ -206,18 +212,8 @@ export function externalExecutor<S extends AgentStream>(
       }
       const usage = bridge?.usage ?? conclusion.reported?.usage ?? { input: 0, cachedInput: 0, output: 0 };
       const reported = conclusion.reported;
-      const costUsd = bridge
-        ? bridge.costUsd
-        : reported === undefined
-          ? null
-          : reported.costUsd !== undefined
-            ? reported.costUsd
-            : deps.hub.costFor("executor", {
-                inputTokens: reported.usage.input,
-                cachedInputTokens: reported.usage.cachedInput,
-                cacheWriteTokens: reported.usage.cacheWrite ?? 0,
-                outputTokens: reported.usage.output,
-              });
+      // direct: the agent's tokens at skillgrad's prices (config overrides apply), per model when split
+      const costUsd = bridge ? bridge.costUsd : reported ? priceReported(deps, adapter, reported) : null;
       if (!bridge && conclusion.reported) {
         runCounter += 1;
         deps.hub.recordExternal("executor", {
@@ -252,12 +248,11 @@ export function externalExecutor<S extends AgentStream>(
           ...conclusion.info,
           endpoint: endpoint.mode,
           ...(bridge
-            ? {
-                bridge: { requests: bridge.requests, byApi: bridge.byApi, modelCalls: bridge.modelCalls },
-                // the agent's own accounting; the ledger holds the bridge's (no call is counted twice)
-                reportedUsage: conclusion.reported ?? null,
-              }
+            ? { bridge: { requests: bridge.requests, byApi: bridge.byApi, modelCalls: bridge.modelCalls } }
             : {}),
+          // the agent's own accounting: the ledger's source when direct; beside the bridge's figures
+          // (which the ledger holds) when bridged, so no call is counted twice
+          reportedUsage: conclusion.reported ?? null,
         },
         ms: Date.now() - started,
       };
@@ -274,6 +269,30 @@ export function externalExecutor<S extends AgentStream>(
       };
     },
   };
+}
+
+function priceReported(
+  deps: ExternalDeps,
+  adapter: { nativeProvider: string },
+  reported: NonNullable<AgentConclusion["reported"]>,
+): number | null {
+  const parts = reported.byModel
+    ? Object.entries(reported.byModel).map(
+        ([name, usage]) => [`${adapter.nativeProvider}:${name}`, usage] as const,
+      )
+    : [[deps.executorModel, reported.usage] as const];
+  let total = 0;
+  for (const [model, usage] of parts) {
+    const cost = deps.hub.costFor(model, {
+      inputTokens: usage.input,
+      cachedInputTokens: usage.cachedInput,
+      cacheWriteTokens: usage.cacheWrite ?? 0,
+      outputTokens: usage.output,
+    });
+    if (cost === null) return null;
+    total += cost;
+  }
+  return Math.round(total * 1e6) / 1e6;
 }
 
 /** The task as an external agent gets it: the same text and file list as the built-in agent's. */

@@ -11,6 +11,7 @@ import {
   WorkspacePathError,
 } from "../../executor/builtin/workspace-files.js";
 import type { Trajectory } from "../../executor/trajectory.js";
+import type { HumanNote } from "../../runs/feedback.js";
 import type { Skill } from "../../skill/index.js";
 import type { Task } from "../../tasks/types.js";
 import { runRoleAgent } from "../agent/run-agent.js";
@@ -34,16 +35,38 @@ export interface DiagnoseItem {
   current: Attempt;
   /** The earlier failed attempt, for a contrastive diagnosis. */
   earlier?: Attempt;
+  /** What a person wrote about this task after reviewing an earlier run (optimize --feedback). */
+  human?: HumanNote[];
 }
 
 /** Shown instead of the grader's feedback, trajectories and workspaces when evidence is withheld (tests only). */
 export const WITHHELD = "(withheld)";
+
+/** The heading of the diagnoser's section of human notes (the sim reads it by this name too). */
+export const HUMAN_HEADING = "Human feedback";
+
+/**
+ * A person's notes on this task, from a report's review mode: shown as human evidence, apart from
+ * the grader's feedback, each with the answer the person saw (which may be an earlier one).
+ */
+function humanSection(item: DiagnoseItem): string[] {
+  if (!item.human || item.human.length === 0) return [];
+  const lines = item.human.map((note) => {
+    const verdict = note.verdict === null ? "gave no verdict" : `marked it ${note.verdict}`;
+    const said = note.comment ? ` and wrote: ${JSON.stringify(note.comment)}` : "";
+    return `- on the answer ${JSON.stringify(note.answer)} (the grader ${note.graderPass ? "passed" : "failed"} it), the person ${verdict}${said}`;
+  });
+  return [
+    `## ${HUMAN_HEADING} (a person reviewed an earlier run of this task; human evidence, not the grader's)\n\n${lines.join("\n")}`,
+  ];
+}
 
 export function failurePrompt(item: DiagnoseItem, skill: Skill, withheld = false): string {
   return [
     `## Task (id ${item.task.id})\n\n${item.task.prompt}`,
     `## Grader feedback\n\n${withheld ? WITHHELD : item.current.result.feedback}`,
     `## Trajectory\n\n${withheld ? WITHHELD : renderTrajectory(item.current.trajectory)}`,
+    ...humanSection(item),
     `## Skill the agent had\n\n${renderSkillOutline(skill)}`,
   ].join("\n\n");
 }
@@ -58,6 +81,7 @@ export function contrastivePrompt(item: DiagnoseItem, skill: Skill, withheld = f
     `## Task (id ${item.task.id})\n\n${item.task.prompt}`,
     `## Earlier attempt (failed)\n\n${earlierText}`,
     `## Current attempt (passed)\n\n${withheld ? WITHHELD : renderTrajectory(item.current.trajectory, 8_000)}`,
+    ...humanSection(item),
     `## Current skill\n\n${renderSkillOutline(skill)}`,
   ].join("\n\n");
 }
@@ -210,7 +234,9 @@ export async function diagnoseAll(
         });
         const where = { taskId: item.task.id, signal: item.signal, iteration: options.iteration };
         if (!asked.ok) return { ...where, missing: asked.error };
-        return { ...asked.value, ...where, repeat: item.current.result.repeat };
+        // the notes travel with the diagnosis, marked human, whatever the diagnoser made of them
+        const human = item.human && item.human.length > 0 ? { human: item.human } : {};
+        return { ...asked.value, ...where, repeat: item.current.result.repeat, ...human };
       }),
     ),
   );

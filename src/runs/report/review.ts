@@ -44,7 +44,7 @@ export function reviewBar(run: {
 <span class="review-tools"><label>reviewer <input type="text" class="reviewer" size="16" aria-label="reviewer name"></label>
 <span class="review-count muted">0 tasks reviewed</span>
 <button type="button" class="review-export">Export feedback.json</button></span>
-<span class="muted review-help">Mark each task run's outcome and write what you see; the notes stay in this browser until you export them.</span>
+<span class="muted review-help">Mark each task run's outcome and write what you see; the notes stay in this browser until you export them. <code>skillgrad optimize --feedback feedback.json</code> gives them to the diagnoser as human evidence.</span>
 </div>`;
 }
 

@@ -132,6 +132,17 @@ export const diagnosisSchema = z.looseObject({
   robustness: str.optional(),
   /** Present when no diagnosis could be had. */
   missing: str.optional(),
+  /** A person's notes on the task (optimize --feedback), given to the diagnoser as human evidence. */
+  human: z
+    .array(
+      z.looseObject({
+        comment: z.string().optional(),
+        verdict: z.string().nullable().optional(),
+        answer: z.string().optional(),
+        reviewedRun: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 export type ReportDiagnosis = z.infer<typeof diagnosisSchema>;
 

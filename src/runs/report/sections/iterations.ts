@@ -47,7 +47,13 @@ function tasksTable(data: RunData, iteration: IterationData, budget: InlineBudge
 function diagnosisDetail(d: ReportDiagnosis): string {
   const field = (name: string, value: string | undefined) =>
     value ? `<dt>${esc(name)}</dt><dd>${esc(value)}</dd>` : "";
-  return `<dl class="kv">${field("what happened", d.whatHappened)}${field("cause", d.cause)}${field("correct approach", d.correctApproach)}${field("skipped step", d.skippedStep)}</dl>`;
+  const human = (d.human ?? [])
+    .map(
+      (note) =>
+        `<dt>${badge("human", "info")} review</dt><dd>${note.verdict ? `marked ${esc(note.verdict)}` : "no verdict"}${note.comment ? `: “${esc(note.comment)}”` : ""} <span class="muted">(on the answer ${esc(JSON.stringify(note.answer ?? ""))}${note.reviewedRun ? ` of run ${esc(note.reviewedRun)}` : ""})</span></dd>`,
+    )
+    .join("");
+  return `<dl class="kv">${human}${field("what happened", d.whatHappened)}${field("cause", d.cause)}${field("correct approach", d.correctApproach)}${field("skipped step", d.skippedStep)}</dl>`;
 }
 
 function diagnosesBlock(iteration: IterationData): string {
@@ -61,7 +67,7 @@ function diagnosesBlock(iteration: IterationData): string {
     d.signal === "success" ? badge("contrastive success", "pass") : badge(d.signal ?? "?", "fail"),
     d.missing !== undefined
       ? `<span class="fail-text">missing: ${esc(d.missing)}</span>`
-      : `<b>${esc(d.label ?? "")}</b>${d.kind ? ` <span class="muted">${esc(d.kind)}</span>` : ""}${d.robustness ? ` ${badge(d.robustness, d.robustness === "robust" ? "pass" : "warn")}` : ""}`,
+      : `<b>${esc(d.label ?? "")}</b>${d.kind ? ` <span class="muted">${esc(d.kind)}</span>` : ""}${d.robustness ? ` ${badge(d.robustness, d.robustness === "robust" ? "pass" : "warn")}` : ""}${d.human?.length ? ` ${badge("human feedback", "info")}` : ""}`,
     d.missing !== undefined ? "" : details("details", diagnosisDetail(d)),
   ]);
   return table(["task", "signal", "label", ""], rows);
