@@ -81,6 +81,10 @@ const SECTIONS = {
     note: "install size: a plain install of skillgrad (packed, production packages) and what node-llama-cpp, the optional peer dependency for local: models, adds on this platform",
     ...run("local-footprint.mjs"),
   }),
+  realModel: () => ({
+    note: "local:gemma3-270m (a real 270M base model on this machine's CPU) in every role: every 5th task of the sim world and of examples/wtq, seed vs hand-improved skill (bench/real-model/skills), and a 3-iteration optimize on the sim world; slow (an hour or more), run with --only realModel",
+    ...run("real-model.mjs"),
+  }),
   firstModelCall: () => ({
     note: "whole process: time from start to the first model call of eval and optimize (local OpenAI-compatible server), median of 7 runs",
     ...run("first-call.mjs", [7]),

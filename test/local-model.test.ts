@@ -43,6 +43,25 @@ describe("the local model (gemma3-270m, real)", () => {
     expect(entry?.outputTokens).toBeGreaterThan(3);
   }, 300_000);
 
+  it("stops a generation when the caller aborts", async () => {
+    const hub = new ModelHub({ roles: { executor: MODEL } });
+    // loaded first, so that the abort falls in the generation
+    await generateText({ model: hub.model("executor"), prompt: "Hi.", maxOutputTokens: 1, maxRetries: 0 });
+    const controller = new AbortController();
+    const started = Date.now();
+    const call = generateText({
+      model: hub.model("executor"),
+      prompt: "Write a long story about a lighthouse.",
+      maxOutputTokens: 2000,
+      maxRetries: 0,
+      abortSignal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 1500);
+    await expect(call).rejects.toThrow();
+    // 2,000 tokens take minutes on a CPU; the abort ends it within seconds
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 120_000);
+
   it("runs an agent task with tool calls in the sandbox, and grades it", async () => {
     const task = join(dir, "task");
     await mkdir(join(task, "data"), { recursive: true });

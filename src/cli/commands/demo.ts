@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { formatOptimizeSummary } from "../output.js";
+import { formatOptimizeSummary, isSimulated } from "../output.js";
 import { addOptimizeOptions, jsonSummary, type OptimizeCliOptions, optimizeCommand } from "./optimize.js";
 
 export function register(program: Command): void {
@@ -14,7 +14,8 @@ export function register(program: Command): void {
     .addHelpText(
       "after",
       "\nThe demo is `skillgrad optimize --bench sim --model sim:noise=0.1` with the options above.\n" +
-        "Try the ablations: skillgrad demo --no-momentum   skillgrad demo --no-contrastive",
+        "Try the ablations: skillgrad demo --no-momentum   skillgrad demo --no-contrastive\n" +
+        "On a real model: skillgrad demo --model local:gemma3-270m --iterations 1 (after skillgrad models pull gemma3-270m)",
     )
     .action(async (options: OptimizeCliOptions) => {
       const demo: OptimizeCliOptions = {
@@ -23,8 +24,13 @@ export function register(program: Command): void {
         model: options.model ?? "sim:noise=0.1",
       };
       if (!demo.json && !demo.quiet) {
+        const simulated = [demo.model, demo.executorModel, demo.optimizerModel].every(
+          (model) => model === undefined || isSimulated(model),
+        );
         process.stderr.write(
-          "skillgrad demo — a simulation: the sim model plays every role offline; no real model is called.\n",
+          simulated
+            ? "skillgrad demo — a simulation: the sim model plays every role offline; no real model is called.\n"
+            : `skillgrad demo — the same loop on ${demo.model}, a real model: each call takes real time (and, for a paid API, money); --iterations N keeps it short.\n`,
         );
       }
       const summary = await optimizeCommand(demo);
