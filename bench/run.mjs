@@ -73,6 +73,10 @@ const SECTIONS = {
     note: "sim world (a simulation): one optimize run killed with SIGKILL at 10 random moments (spread over its paid calls), resumed after each; target: the same final skill as an uninterrupted run of the seed, and no request paid twice",
     ...run("crash-loop.mjs", [10]),
   }),
+  queueScaling: () => ({
+    note: "eval --queue on this machine: 1, 2 and 4 worker processes (4 slots each) and a private redis-server, sim model (a simulation) at 200 ms per call, 180 rollouts; target: at least 3.2x the rollouts per second at 4 workers as at 1",
+    ...run("queue-scaling.mjs", [200, 3, 4, "1,2,4"]),
+  }),
   localFootprint: () => ({
     note: "install size: a plain install of skillgrad (packed, production packages) and what node-llama-cpp, the optional peer dependency for local: models, adds on this platform",
     ...run("local-footprint.mjs"),

@@ -127,6 +127,61 @@ describe("an external agent that crashes, hangs or prints garbage", () => {
   }, 60_000);
 });
 
+describe("skillgrad killed while an external agent runs", () => {
+  it("takes the agent and everything it started with it", async () => {
+    const { dir, bin } = await setup();
+    const tasks = await writeTasks(dir, { hang: "HANG: what is 2+2?" });
+    const { spawn, execFileSync } = await import("node:child_process");
+    const { CLI } = await import("./helpers/cli.js");
+    const runs = join(dir, "runs");
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        "eval",
+        "--no-skill",
+        "--tasks",
+        tasks,
+        "--model",
+        "sim",
+        "--executor",
+        "claude-code",
+        "--executor-bin",
+        bin,
+        "--keep-workspaces",
+        "--runs-dir",
+        runs,
+        "--quiet",
+      ],
+      { stdio: "ignore" },
+    );
+    const { readdir } = await import("node:fs/promises");
+    // wait until the fake agent has started its background child
+    let started = false;
+    for (let waited = 0; waited < 30_000 && !started; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const [run] = await readdir(runs).catch(() => []);
+      const spaces = run ? await readdir(join(runs, run, "workspaces")).catch(() => []) : [];
+      for (const ws of spaces)
+        if (await readFile(join(runs, run as string, "workspaces", ws, "child.pid"), "utf8").catch(() => ""))
+          started = true;
+    }
+    expect(started).toBe(true);
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+    let survivors: string[] = [];
+    for (let waited = 0; waited < 5_000; waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      survivors = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
+        .split("\n")
+        .filter((line) => line.trim() === "sleep 1000" || line.includes(bin));
+      if (survivors.length === 0) break;
+    }
+    expect(survivors).toEqual([]);
+  }, 60_000);
+});
+
 describe("what reaches an external agent's environment", () => {
   const parentEnv = {
     SKILLGRAD_CANARY_SECRET: "canary-value-7f3a9c",

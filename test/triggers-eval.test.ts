@@ -153,6 +153,12 @@ describe("skillgrad triggers eval (built-in executor, sim model: a simulation)",
     expect(html).toContain("trigger evaluation");
     expect(html).toContain("How many orders in orders.csv were shipped late?");
     expect(html).toContain("SIMULATION");
+    // `show` prints it again, and `runs` lists its F1
+    const shown = await runCli(["show", folder]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/^triggering {2}F1 \d\.\d{3}/m);
+    const listed = await runCli(["runs", "--runs-dir", runsDir]);
+    expect(listed.stdout).toContain("triggers eval");
   });
 
   it("with no library the skill is alone, and a bad query line is one clear error", async () => {

@@ -72,6 +72,11 @@ export function formatOptimizeSummary(summary: OptimizeSummary): string {
     line("final", summary.final),
     line("best", summary.best),
     ...(summary.testNote ? [`note: ${summary.testNote}`] : []),
+    ...(summary.triggers
+      ? [
+          `triggers held-out F1: seed ${summary.triggers.seed?.f1?.toFixed(3) ?? "—"} → best ${summary.triggers.best?.f1?.toFixed(3) ?? "—"} (precision ${percent(summary.triggers.seed?.precision ?? 0)} → ${percent(summary.triggers.best?.precision ?? 0)}, recall ${percent(summary.triggers.seed?.recall ?? 0)} → ${percent(summary.triggers.best?.recall ?? 0)})`,
+        ]
+      : []),
     `cost   ${formatCost(summary.costUsd)}${simulated ? " (sim: a simulation)" : ""}; ${summary.calls} calls (${summary.cachedCalls} from cache); ${formatDuration(summary.wallMs)}`,
     `best skill  ${summary.bestSkillDir}`,
     `run folder  ${summary.runDir}`,

@@ -99,11 +99,15 @@ export function executionSettings(options: RunOptions) {
 
 /** The executor a run uses: --executor / --executor-bin, else the config file's, else the built-in agent. */
 export function executorChoice(
-  options: Pick<RunOptions, "executor" | "executorBin">,
+  options: Pick<RunOptions, "executor" | "executorBin" | "queue">,
   config: { executor?: ExecutorKind; executorBin?: string },
 ): ExecutorChoice {
   const kind = options.executor ?? config.executor ?? "builtin";
   const bin = options.executorBin ?? (options.executor === undefined ? config.executorBin : undefined);
+  if (bin !== undefined && options.queue !== undefined)
+    throw new UsageError(
+      "with --queue the workers run the agent: give its program to each worker (skillgrad worker --executor-bin PATH), not to eval or optimize (--executor-bin, executorBin in the config)",
+    );
   if (bin !== undefined && kind === "builtin")
     throw new UsageError(
       "--executor-bin names an external agent's program: use it with --executor claude-code or codex",

@@ -2,6 +2,7 @@ import { cp, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { round4, wilsonInterval } from "../eval/stats.js";
 import { BudgetExceededError, type LedgerTotals } from "../models/index.js";
+import type { TriggerMetrics } from "../triggers/types.js";
 import { evaluateVersion } from "./evaluate-version.js";
 import type { LoopResult } from "./loop.js";
 import type { LoopState } from "./state.js";
@@ -40,6 +41,8 @@ export interface OptimizeSummary {
   wallMs: number;
   /** What --write-back wrote into the user's folder, when it did. */
   writeBack?: WriteBackResult;
+  /** Joint optimization (--trigger-queries): held-out trigger metrics of the seed and the best version. */
+  triggers?: { seed: TriggerMetrics | null; best: TriggerMetrics | null };
 }
 
 /**

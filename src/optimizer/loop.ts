@@ -16,6 +16,7 @@ import { executeStage } from "./stages/execute.js";
 import { type GateRecord, gateStage } from "./stages/gate.js";
 import { type PatchSummary, recordRemedies, updateMomentum } from "./stages/momentum.js";
 import { type PatchOutcome, type PatchSignals, patchSkill } from "./stages/patch.js";
+import { describeStage, triggerGateStage, triggerLossStage, versionTriggers } from "./stages/triggers.js";
 import {
   initialState,
   iterationDir,
@@ -142,6 +143,12 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
       });
     }
 
+    // joint optimization: the seed's triggering on both sets of trigger queries
+    if (input.triggers) {
+      await versionTriggers(input, skillDir("v000"), "v000", "train");
+      await versionTriggers(input, skillDir("v000"), "v000", "heldout");
+    }
+
     const batches = planBatches(state.trainIds, settings);
     // checked before each batch too, so a run killed right after its early stop does not go on
     const cleanEnough = () => (state as LoopState).cleanStreak >= settings.earlyStop;
@@ -201,6 +208,9 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
     });
     await stageDone("execute");
     const failures = executed.results.filter((r) => !r.pass);
+    // joint optimization: the current version's mis-triggers, diagnosed for the H layer
+    const triggerLoss = input.triggers ? await triggerLossStage(ctx, s.current) : null;
+
     // a person's notes on these tasks (--feedback) go to the diagnoser with them, marked human
     for (const item of items) {
       const notes = humanNotesFor(input.feedback, item.task.id);
@@ -263,6 +273,20 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
       await stageDone("patch");
     }
 
+    // the H layer: the description editor answers the trigger diagnosis on the new version (or a copy)
+    let candidate = patched.version;
+    const triggerDiagnosis = triggerLoss?.diagnosis;
+    if (triggerDiagnosis && triggerDiagnosis.missed.length + triggerDiagnosis.falseTriggers.length > 0) {
+      const target = candidate ?? versionId(iteration);
+      const described = await describeStage(ctx, {
+        from: s.current,
+        target,
+        targetExists: candidate !== null,
+        diagnosis: triggerDiagnosis,
+      });
+      if (described.applied) candidate = target;
+    }
+
     const summary: PatchSummary | null = patched.outcome
       ? {
           iteration,
@@ -287,8 +311,8 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
 
     // gate and best-version choice
     let accepted = false;
-    if (patched.version) {
-      const version = patched.version;
+    if (candidate) {
+      const version = candidate;
       const newSkill = await loadSkill(skillDir(version));
       const record: VersionRecord = {
         id: version,
@@ -305,7 +329,11 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
       await stageDone("gate");
       record.validation = gate.score;
       accepted = gate.accepted;
-      if (gate.accepted) {
+      // joint optimization: the held-out trigger F1 may not drop either
+      const triggerGate =
+        accepted && input.triggers ? await triggerGateStage(ctx, { version, current: s.current }) : undefined;
+      if (triggerGate) accepted = triggerGate.accepted;
+      if (accepted) {
         s.versions.push(record);
         s.current = version;
         const best = s.versions.find((v) => v.id === s.best);
@@ -320,7 +348,9 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
             pattern: e.pattern,
             anchor: e.anchor,
             edit: e.edit,
-            reason: `the gate (${settings.gate}) rejected this version: validation ${gate.score} vs ${gate.currentScore}`,
+            reason: triggerGate
+              ? `the gate rejected this version: ${triggerGate.reason}`
+              : `the gate (${settings.gate}) rejected this version: validation ${gate.score} vs ${gate.currentScore}`,
           })),
         );
       }
@@ -341,7 +371,9 @@ export async function runLoop(input: OptimizeInput): Promise<LoopResult> {
         };
       }
     }
-    s.cleanStreak = failures.length === 0 ? s.cleanStreak + 1 : 0;
+    // with trigger queries, a clean batch also leaves no training query triggering the wrong way
+    const clean = failures.length === 0 && (triggerLoss?.wrong.length ?? 0) === 0;
+    s.cleanStreak = clean ? s.cleanStreak + 1 : 0;
     s.iteration = iteration;
     delete s.stage;
     await save();

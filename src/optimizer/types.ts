@@ -6,6 +6,7 @@ import type { FeedbackFile } from "../runs/feedback.js";
 import type { RunFolder } from "../runs/run-folder.js";
 import type { SandboxMode } from "../sandbox/index.js";
 import type { Task } from "../tasks/types.js";
+import type { JointTriggers } from "../triggers/types.js";
 
 /**
  * The optimizer's shared types in one module (the loop, its stages, the gate and the evaluation
@@ -90,6 +91,8 @@ export interface OptimizeInput {
   afterIteration?: (iteration: number) => Promise<void>;
   /** A person's notes from a report's review mode (--feedback): human evidence for the diagnoser. */
   feedback?: FeedbackFile;
+  /** Joint optimization (--trigger-queries): mis-triggers join the loss, the H layer gets their diagnoses. */
+  triggers?: JointTriggers;
   /**
    * For tests only (no CLI flag): the diagnoser sees "(withheld)" instead of the grader's feedback,
    * the trajectories and the agent's workspace, in its prompt and its tools. A loop that still learns

@@ -83,8 +83,8 @@ export class QueueRollouts implements RolloutRunner {
   private readonly inProgress = new Map<string, Promise<RolloutResult>>();
   /** Attempts whose ledger lines are in the run's ledger (from the ledger itself on a resume). */
   private readonly accounted = new Set<string>();
-  /** Jobs of this run that this coordinator used, removed from Redis when the run is done. */
-  private readonly used = new Set<string>();
+  /** Jobs of this run noted in Redis (so a resumed coordinator knows them too), to remove when the run is done. */
+  private readonly noted = new Set<string>();
   private readonly skills = new Map<string, Promise<SkillRef>>();
   private readonly tasks = new WeakMap<Task, Promise<TaskRef>>();
   private stopping: Error | undefined;
@@ -133,7 +133,14 @@ export class QueueRollouts implements RolloutRunner {
       repeat: request.repeat,
     };
     const jobId = jobIdFor(key);
-    this.used.add(jobId);
+    if (!this.noted.has(jobId)) {
+      this.noted.add(jobId);
+      await this.options.redis
+        .multi()
+        .sadd(runJobsKey(this.options.runId), jobId)
+        .expire(runJobsKey(this.options.runId), KEEP_FINISHED_SEC)
+        .exec();
+    }
     // the same rollout asked for twice at once is one job
     let outcome = this.inProgress.get(jobId);
     if (!outcome) {
@@ -228,8 +235,16 @@ export class QueueRollouts implements RolloutRunner {
     this.waiters.delete(jobId);
     if (outcome.failedReason !== undefined) {
       const error = this.failure(waiter.key, outcome.failedReason);
-      waiter.reject(error);
       this.stop(error);
+      // the failed attempt's paid calls (left in Redis before it failed) join the ledger before the
+      // evaluation hears of the failure, so its summary counts them
+      this.recordUnfinished()
+        .catch((lost: unknown) =>
+          this.options.note(
+            `note: the ledger lines of a failed rollout could not be read (${errorMessage(lost)})`,
+          ),
+        )
+        .then(() => waiter.reject(error));
       return;
     }
     const value =
@@ -263,14 +278,14 @@ export class QueueRollouts implements RolloutRunner {
   private stop(error: Error): void {
     if (this.stopping) return;
     this.stopping = error;
-    this.recordUnfinished().catch(() => undefined);
     for (const [jobId, waiter] of this.waiters) {
       this.queue
         .remove(jobId)
         .then((removed) => {
           if (removed !== 1) return;
           this.waiters.delete(jobId);
-          waiter.reject(new SkillgradError(`not run: ${errorMessage(error)}`));
+          // the same error: the evaluation stops for the reason the first failure gave (a budget…)
+          waiter.reject(error);
         })
         .catch(() => undefined);
     }
@@ -326,16 +341,34 @@ export class QueueRollouts implements RolloutRunner {
     }
   }
 
+  /** A finished run leaves nothing in Redis but its inputs (shared by hash, they expire by themselves). */
+  private async forgetRun(): Promise<void> {
+    const { redis, runId } = this.options;
+    for (const jobId of await redis.smembers(runJobsKey(runId))) {
+      // a job still running (a worker that outlived its coordinator) stays until it expires
+      await this.queue.remove(jobId).catch(() => undefined);
+    }
+    await redis.del(runJobsKey(runId));
+    await this.options.budget.forget();
+  }
+
   /**
    * Lets go of the queue. `runDone`: the run will not be resumed, so its jobs are removed from
    * Redis; otherwise they stay (for a week) for `--resume` to find.
    */
   async close(runDone: boolean): Promise<{ unaccountedUsd: number }> {
     clearInterval(this.watch);
-    await this.recordUnfinished().catch(() => undefined);
+    await this.recordUnfinished().catch((lost: unknown) =>
+      this.options.note(
+        `note: the ledger lines of failed rollouts could not be read (${errorMessage(lost)})`,
+      ),
+    );
     const everywhere = await this.options.budget.total().catch(() => undefined);
     if (runDone) {
-      for (const jobId of this.used) await this.queue.remove(jobId).catch(() => undefined);
+      // the run's results are in its folder: a failure here only leaves jobs to expire in a week
+      await this.forgetRun().catch((error: unknown) =>
+        this.options.note(`note: the run's finished jobs stay in the queue for now (${errorMessage(error)})`),
+      );
     }
     for (const waiter of this.waiters.values()) waiter.reject(new SkillgradError("the queue was closed"));
     this.waiters.clear();
@@ -345,6 +378,8 @@ export class QueueRollouts implements RolloutRunner {
     return { unaccountedUsd: everywhere ? Math.max(0, roundUsd(everywhere.costUsd - here)) : 0 };
   }
 }
+
+const runJobsKey = (run: string) => `${PREFIX}:run:${run}:jobs`;
 
 function roundUsd(value: number): number {
   return Math.round(value * 1e6) / 1e6;

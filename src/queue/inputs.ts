@@ -13,7 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, isAbsolute, join, posix, relative, resolve } from "node:path";
+import { basename, isAbsolute, join, posix, resolve } from "node:path";
 import { z } from "zod";
 import { SkillgradError } from "../errors.js";
 import { isInside } from "../skill/files.js";
@@ -285,9 +285,4 @@ function parseJson<T>(schema: z.ZodType<T>, bytes: Buffer, what: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new InputRejected(`${what} is not a file list`);
   return parsed.data;
-}
-
-/** For messages: a path relative to a folder when it lies inside. */
-export function shortPath(path: string, dir: string): string {
-  return isInside(path, dir) ? relative(dir, path) : path;
 }

@@ -99,6 +99,11 @@ export class RedisBudget implements SharedBudget {
     };
   }
 
+  /** Removes the run's budget and spend (a finished run). */
+  async forget(): Promise<void> {
+    await this.redis.del(spendKey(this.run), budgetKey(this.run));
+  }
+
   /** Calls started and dollars spent by every process of the run so far. */
   async total(): Promise<{ started: number; costUsd: number }> {
     const fields = await this.redis.hgetall(spendKey(this.run));

@@ -135,6 +135,18 @@ export function readRunListing(dir: string): RunListing {
   if (command === "eval") {
     score = asNumber(summary?.passRate);
     scoreOf = score === null ? null : "pass rate";
+  } else if (command === "compare") {
+    score = asNumber(summary?.winRateB);
+    scoreOf = score === null ? null : "B's win rate";
+  } else if (command === "triggers eval") {
+    score = asNumber(asObject(summary?.metrics)?.f1);
+    scoreOf = score === null ? null : "trigger F1";
+  } else if (command === "triggers optimize") {
+    const heldoutF1 = (v: unknown) => asNumber(asObject(asObject(v)?.heldout)?.f1);
+    score = heldoutF1(summary?.best);
+    seedScore = heldoutF1(summary?.seed);
+    scoreOf =
+      score === null ? null : `held-out F1 (best ${asString(asObject(summary?.best)?.version) ?? "?"})`;
   } else if (summary) {
     const best = versionScore(summary.best);
     const seed = versionScore(summary.seed);

@@ -1,3 +1,6 @@
+import type { Skill } from "../skill/index.js";
+import type { TriggerSplit } from "./split.js";
+
 /** One query of a trigger set: a request, and whether the skill should be activated for it. */
 export interface TriggerQuery {
   id: string;
@@ -84,4 +87,13 @@ export interface TriggerEvalSummary {
   calls: number;
   cachedCalls: number;
   wallMs: number;
+}
+
+/** What a joint optimize run (--trigger-queries) measures triggering with. */
+export interface JointTriggers {
+  queries: TriggerQuery[];
+  /** The competing skills installed beside the skill. */
+  library: Skill[];
+  split: TriggerSplit;
+  repeat: number;
 }

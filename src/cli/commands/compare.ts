@@ -240,7 +240,7 @@ async function loadCompareTasks(
 
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-function formatCompare(
+export function formatCompare(
   summary: CompareSummary,
   judgments: Array<Judgment | UnusableJudgment>,
   show: number,

@@ -32,6 +32,11 @@ import {
   type SplitManifest,
 } from "../../tasks/split.js";
 import type { Task } from "../../tasks/types.js";
+import { defaultLibraryDir, loadLibrary } from "../../triggers/library.js";
+import type { EvaluationFile } from "../../triggers/optimize/loop.js";
+import { loadTriggerQueries } from "../../triggers/queries.js";
+import { splitQueries, type TriggerSplit } from "../../triggers/split.js";
+import type { JointTriggers, TriggerMetrics } from "../../triggers/types.js";
 import { readJsonFileSync, writeJsonAtomic } from "../../util/fs.js";
 import { type ConfigFile, hubSettings, readConfigFile, withRateFlags } from "../config-file.js";
 import { resumeCommand, setInterruptNote } from "../interrupt.js";
@@ -78,6 +83,9 @@ export interface OptimizeCliOptions extends RunOptions {
   resume?: string;
   writeBack: boolean;
   feedback?: string;
+  triggerQueries?: string;
+  triggerLibrary?: string;
+  triggerRepeat: number;
 }
 
 /** Everything a run needs to be resumed exactly, saved as the run's config.json (secrets masked). */
@@ -96,6 +104,8 @@ interface OptimizeRunConfig {
   writeBack: boolean;
   /** A feedback.json from a report's review mode (--feedback): human evidence for the diagnoser. */
   feedback?: string;
+  /** Joint optimization (--trigger-queries): the query file, the competing skills, rollouts, the split. */
+  triggers?: { queries: string; library: string; repeat: number; split: TriggerSplit };
   /** The queue the rollouts went to (--queue), credentials masked. */
   queue?: string;
 }
@@ -189,6 +199,15 @@ export function addOptimizeOptions(command: Command): Command {
       "at the end, write the best version into --skill file by file (other files, modes and .git/ stay; a backup copy goes to the run folder)",
     )
     .option(
+      "--trigger-queries <file>",
+      "joint optimization: trigger queries (see skillgrad triggers) whose mis-triggers join the loss; the description gets their diagnoses",
+    )
+    .option(
+      "--trigger-library <dir>",
+      "with --trigger-queries: the competing skills (default: the small library in examples/skill-library)",
+    )
+    .option("--trigger-repeat <n>", "with --trigger-queries: runs per query", positiveInt, 3)
+    .option(
       "--feedback <file>",
       "feedback.json exported from a report's review mode: a person's notes go to the diagnoser with their tasks, marked as human",
     );
@@ -241,6 +260,7 @@ export function jsonSummary(summary: OptimizeSummary) {
     testNote: summary.testNote,
     bestSkillDir: summary.bestSkillDir,
     ...(summary.writeBack ? { writeBack: summary.writeBack } : {}),
+    ...(summary.triggers ? { triggers: summary.triggers } : {}),
   };
 }
 
@@ -294,6 +314,10 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       );
     if (options.feedback !== undefined)
       throw new UsageError("a resumed run keeps the feedback it started with: leave out --feedback");
+    if (options.triggerQueries !== undefined || options.triggerLibrary !== undefined)
+      throw new UsageError(
+        "a resumed run keeps the trigger queries it started with: leave out --trigger-queries and --trigger-library",
+      );
     config.models = restoreMaskedModels(
       config.models,
       [options.model, options.executorModel, options.optimizerModel],
@@ -315,6 +339,9 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
     : undefined;
   if (queue && !resumed) config.queue = queue.address.shown;
   const feedback = config.feedback ? await loadFeedback(config.feedback) : undefined;
+  if (config.triggers && queueUrl)
+    throw new UsageError("--trigger-queries runs its probes here: it does not go with --queue");
+  const triggers = config.triggers ? await jointTriggers(config.triggers, config.skillDir) : undefined;
   const folder = resumed ?? (await createRunFolder(resolve(options.runsDir), "optimize", config));
   const source = await loadSource(config.source);
   const split = splitTasks(source.tasks, config.split);
@@ -394,6 +421,7 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
       grader: source.grader,
       afterIteration: () => writeReport(folder.dir).then(() => undefined),
       ...(feedback ? { feedback } : {}),
+      ...(triggers ? { triggers } : {}),
     });
   } catch (error) {
     progress.stop();
@@ -409,9 +437,24 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
     if (note && !options.quiet) process.stderr.write(`${note}\n`);
   }
   progress.stop();
+  if (triggers) {
+    // joint optimization: the seed's and the best version's held-out trigger F1 beside their pass rates
+    summary.triggers = {
+      seed: heldoutTriggers(folder.dir, summary.seed.version),
+      best: heldoutTriggers(folder.dir, summary.best.version),
+    };
+    await writeJsonAtomic(folder.summary, summary);
+  }
   await writeReport(folder.dir);
   if (config.writeBack || options.writeBack) await writeBackBest(summary, config.skillDir);
   return summary;
+}
+
+function heldoutTriggers(runDir: string, version: string): TriggerMetrics | null {
+  const file = join(runDir, "triggers", version, "heldout", "evaluation.json");
+  return existsSync(file)
+    ? readJsonFileSync<EvaluationFile>(file, "a trigger evaluation", "run again").summary.metrics
+    : null;
 }
 
 /**
@@ -478,7 +521,23 @@ async function writeBackBest(summary: OptimizeSummary, skillDir: string) {
     );
 }
 
+/** The trigger queries, competing skills and split of a joint run, loaded for the loop. */
+async function jointTriggers(
+  saved: NonNullable<OptimizeRunConfig["triggers"]>,
+  skillDir: string,
+): Promise<JointTriggers> {
+  const skill = await loadSkillOrExplain(skillDir);
+  return {
+    queries: await loadTriggerQueries(saved.queries),
+    library: await loadLibrary(saved.library, skill.name),
+    split: saved.split,
+    repeat: saved.repeat,
+  };
+}
+
 async function newRunConfig(options: OptimizeCliOptions): Promise<OptimizeRunConfig> {
+  if (options.triggerQueries === undefined && options.triggerLibrary !== undefined)
+    throw new UsageError("--trigger-library goes with --trigger-queries");
   if (Boolean(options.tasks) === Boolean(options.bench))
     throw new UsageError("give the tasks with exactly one of --tasks FILE or --bench NAME");
   if (options.data && !options.bench) throw new UsageError("--data goes with --bench");
@@ -543,5 +602,15 @@ async function newRunConfig(options: OptimizeCliOptions): Promise<OptimizeRunCon
     cacheDir: cacheDirFor(options),
     writeBack: options.writeBack,
     ...(options.feedback !== undefined ? { feedback: resolve(options.feedback) } : {}),
+    ...(options.triggerQueries !== undefined
+      ? {
+          triggers: {
+            queries: resolve(options.triggerQueries),
+            library: resolve(options.triggerLibrary ?? defaultLibraryDir()),
+            repeat: options.triggerRepeat,
+            split: splitQueries(await loadTriggerQueries(options.triggerQueries), 0.4, options.seed),
+          },
+        }
+      : {}),
   };
 }

@@ -1,5 +1,7 @@
+import { join } from "node:path";
 import type { Command } from "commander";
 import { SkillgradError } from "../../errors.js";
+import { readJsonFile, readJsonLines, resolveRunDir } from "../../runs/list.js";
 import { loadRun } from "../../runs/report/load.js";
 import { formatIteration, formatRun, runJson } from "../../runs/report/text.js";
 import { positiveInt } from "../parse.js";
@@ -22,7 +24,12 @@ export function register(program: Command): void {
       positiveInt,
     )
     .option("--json", "print the same as JSON on stdout")
-    .action((run: string, options: ShowOptions) => {
+    .action(async (run: string, options: ShowOptions) => {
+      const own = await ownKindText(run, options);
+      if (own !== undefined) {
+        process.stdout.write(own);
+        return;
+      }
       const data = loadRun(run, options.runsDir);
       if (options.iteration === undefined) {
         process.stdout.write(options.json ? `${JSON.stringify(runJson(data), null, 2)}\n` : formatRun(data));
@@ -41,4 +48,31 @@ export function register(program: Command): void {
         options.json ? `${JSON.stringify(iteration, null, 2)}\n` : formatIteration(iteration),
       );
     });
+}
+
+/** Blind comparisons and trigger runs print as their commands did (undefined for other runs). */
+async function ownKindText(run: string, options: ShowOptions): Promise<string | undefined> {
+  const dir = resolveRunDir(run, options.runsDir);
+  const config = readJsonFile(join(dir, "config.json"));
+  const summary = readJsonFile(join(dir, "summary.json"));
+  const command =
+    config && !(config instanceof Error) ? (config as { command?: unknown }).command : undefined;
+  if (command !== "compare" && command !== "triggers eval" && command !== "triggers optimize")
+    return undefined;
+  if (options.iteration !== undefined)
+    throw new SkillgradError(`${dir} is a ${command} run: it has no optimize iterations (drop --iteration)`);
+  if (!summary || summary instanceof Error)
+    return `run       ${dir} (${command}, incomplete: no summary.json yet)\n`;
+  if (options.json) return `${JSON.stringify(summary, null, 2)}\n`;
+  if (command === "compare") {
+    const { formatCompare } = await import("./compare.js");
+    const judgments = readJsonLines(join(dir, "judgments.jsonl")).rows as unknown as Parameters<
+      typeof formatCompare
+    >[1];
+    return formatCompare(summary as Parameters<typeof formatCompare>[0], judgments, 5);
+  }
+  const { formatTriggerEval, formatTriggerOptimize } = await import("./triggers.js");
+  return command === "triggers eval"
+    ? formatTriggerEval(summary as Parameters<typeof formatTriggerEval>[0])
+    : formatTriggerOptimize(summary as Parameters<typeof formatTriggerOptimize>[0]);
 }

@@ -411,7 +411,7 @@ function metricsLine(m: TriggerMetrics): string {
   return `F1 ${num(m.f1)} (95% CI ${range(m.ci95.f1, (x) => x.toFixed(3))}), precision ${pct(m.precision)} (${range(m.ci95.precision, (x) => pct(x))}), recall ${pct(m.recall)} (${range(m.ci95.recall, (x) => pct(x))})`;
 }
 
-function formatTriggerEval(summary: TriggerEvalSummary & { runDir: string }): string {
+export function formatTriggerEval(summary: TriggerEvalSummary & { runDir: string }): string {
   const lines = [
     `skill       ${summary.skill.name} (${summary.skill.hash.slice(0, 12)}) among ${summary.library.length} competing skills`,
     `executor    ${summary.executor}, model ${summary.model}${isSimulated(summary.model) ? "  (sim: an offline simulation, not a language model)" : ""}`,
@@ -442,7 +442,7 @@ function formatTriggerEval(summary: TriggerEvalSummary & { runDir: string }): st
   return lines.join("\n");
 }
 
-function formatTriggerOptimize(summary: TriggerOptimizeSummary): string {
+export function formatTriggerOptimize(summary: TriggerOptimizeSummary): string {
   const stopped =
     summary.status === "stopped"
       ? `stopped after ${summary.iterations} iterations: ${summary.stopReason}`

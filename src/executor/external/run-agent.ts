@@ -100,14 +100,13 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<Age
       options.program,
       ...options.args,
     ];
-    // bwrap gets an empty environment: it is pid 1 of the sandbox, and /proc/1/environ is visible
-    return watch(
-      spawnDetached(bwrap, args, { cwd: "/", env: {} }),
-      options,
-      isolation,
-      SANDBOX_HOME,
-      "group",
-    );
+    // bwrap gets an empty environment: it is pid 1 of the sandbox, and /proc/1/environ is visible.
+    // The reaper is its parent, a second guard beside --die-with-parent (once, a Claude Code sandbox
+    // was seen outliving a killed skillgrad): a subreaper with its own parent-death signal, it ends
+    // every process left below it when skillgrad dies (see reaper.ts).
+    const [program, ...reaped] = reaperArgv([bwrap, ...args]) as [string, ...string[]];
+    const child = spawnDetached(program, reaped, { cwd: "/", env: {} });
+    return watch(child, options, isolation, SANDBOX_HOME, "reaper");
   }
 
   warnReducedIsolation();

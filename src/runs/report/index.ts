@@ -12,6 +12,7 @@ import { curveSection } from "./sections/curve.js";
 import { iterationsSection } from "./sections/iterations.js";
 import { momentumSection } from "./sections/momentum.js";
 import { evalScoreSection, tasksSection } from "./sections/tasks.js";
+import { hasTriggers, triggersSection } from "./sections/triggers.js";
 import { SCRIPT, STYLE } from "./style.js";
 import { InlineBudget } from "./trajectory-html.js";
 
@@ -106,6 +107,8 @@ export async function renderReport(data: RunData): Promise<string> {
     sections.push({ id: "tasks", title: "Tasks", html: tasksSection(data, budget) });
   } else {
     sections.push({ id: "curve", title: "Learning curve", html: curveSection(data) });
+    if (hasTriggers(data))
+      sections.push({ id: "triggers", title: "Triggering", html: triggersSection(data) });
     sections.push({ id: "iterations", title: "Iterations", html: await iterationsSection(data, budget) });
     sections.push({ id: "momentum", title: "Momentum", html: momentumSection(data) });
     sections.push({ id: "change", title: "Seed → best", html: await changeSection(data) });
