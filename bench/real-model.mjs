@@ -1,15 +1,15 @@
 // Real-model figures: skillgrad with local:gemma3-270m (Gemma 3 270M, Q4_K_M, through node-llama-cpp
 // on this machine's CPU) in every role. Wall time, generation speed, pass rates with 95% intervals
 // for eval of the seed and of a hand-improved skill on the sim world and on examples/wtq, and one
-// small optimize run on the sim world. Every figure is whatever the run gives.
+// small optimize run on a third of the sim world. Every figure is whatever the run gives.
 //
-//   node bench/real-model.mjs [tasksPerEval=12] [maxTurns=4]
+//   node bench/real-model.mjs [tasksPerEval=12] [maxTurns=4] [--check-optimize]
 //
 // Each eval takes every 5th task of its 60 (12: two to three per sim family), through a split
 // manifest written here. No response cache: every call is made. Needs `npm run build` and the model
 // (`skillgrad models pull gemma3-270m`, run first).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -157,18 +157,35 @@ function evaluate(name, bench, split, skill) {
   };
 }
 
-function optimize() {
+/**
+ * A copy of the sim world's task file holding every third task (20), beside the world's files, so
+ * that optimize can split it: 8 pool, 4 validation, 8 test.
+ */
+function simTaskSubset() {
+  const source = join(root, "examples", "sim-world", "tasks.jsonl");
+  const lines = readFileSync(source, "utf8").trim().split("\n");
+  const chosen = lines.filter((_, index) => index % 3 === 0);
+  const dir = join(work, "sim-world-subset");
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(root, "examples", "sim-world", "files"), join(dir, "files"), { recursive: true });
+  writeFileSync(join(dir, "tasks.jsonl"), `${chosen.join("\n")}\n`);
+  return join(dir, "tasks.jsonl");
+}
+
+function optimize(iterations = "3") {
   const name = "optimize-sim";
   const args = [
     "optimize",
-    "--bench",
-    "sim",
+    "--tasks",
+    simTaskSubset(),
+    "--skill",
+    join(root, "examples", "sim-world", "skills", "csv-analyst"),
     "--model",
     MODEL,
     "--iterations",
-    "3",
+    iterations,
     "--split",
-    "ratio:pool=0.2,validation=0.1,test=0.2",
+    "ratio:pool=0.4,validation=0.2,test=0.4",
     "--train-size",
     "6",
     "--batch-size",
@@ -201,7 +218,8 @@ function optimize() {
     testCi95: version.ci95,
   });
   return {
-    command: `skillgrad ${args.map((arg) => (arg.startsWith(work) ? arg.replace(work, "<tmp>") : arg)).join(" ")}`,
+    command: `skillgrad ${args.map((arg) => (arg.startsWith(work) ? arg.replace(work, "<tmp>") : arg.replace(root, ""))).join(" ")}`,
+    tasks: "every third sim-world task (20), split 8 pool / 4 validation / 8 test",
     iterations: summary.iterations,
     status: summary.status,
     stopReason: summary.stopReason ?? null,
@@ -215,6 +233,11 @@ function optimize() {
 
 mkdirSync(work, { recursive: true });
 skillgrad(["models", "pull", "gemma3-270m"]);
+if (process.argv.includes("--check-optimize")) {
+  // a quick check of the optimize command line (one iteration), not a figure
+  console.log(JSON.stringify(optimize("1")));
+  process.exit(0);
+}
 const simSplit = subset("sim", jsonIds("examples/sim-world/tasks.jsonl"), "sim-subset");
 const wtqSplit = subset("wtq", jsonIds("examples/wtq/questions/unseen.jsonl"), "wtq-subset");
 const started = new Date().toISOString();

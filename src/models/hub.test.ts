@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { BudgetExceededError } from "./budget.js";
 import { CALL_LABEL_NAMESPACE, ModelHub, type ModelHubOptions } from "./hub.js";
 import { readLedger } from "./ledger.js";
+import { registerProvider } from "./providers/index.js";
 import type { ModelRole } from "./roles.js";
 
 function answer(text: string, input = 1000, output = 100, cached = 0): LanguageModelV3GenerateResult {
@@ -397,5 +398,39 @@ describe("ModelHub on a full disk", () => {
     await expect(generateText({ model: hub.model("executor"), prompt: "a", maxRetries: 0 })).rejects.toThrow(
       /^disk full: no space left writing in \/dev; /,
     );
+  });
+});
+
+describe("ModelHub and a provider's own attempt timeout", () => {
+  it("gives a provider record's timeoutMs to its calls when the config sets none", async () => {
+    const attempts: number[] = [];
+    const hanging = new MockLanguageModelV3({
+      doGenerate: (options) =>
+        new Promise((_, reject) => {
+          const started = Date.now();
+          options.abortSignal?.addEventListener("abort", () => {
+            attempts.push(Date.now() - started);
+            reject(options.abortSignal?.reason);
+          });
+        }),
+    });
+    registerProvider({
+      name: "test-slow",
+      forms: ["test-slow:<x>"],
+      parse: (rest) => ({ modelId: rest }),
+      baseURL: () => "slow",
+      price: () => null,
+      create: () => hanging,
+      timeoutMs: 80,
+    });
+    const hub = new ModelHub({ roles: { executor: "test-slow:x" }, maxRetries: 1, retryBaseDelayMs: 1 });
+    await expect(generateText({ model: hub.model("executor"), prompt: "a", maxRetries: 0 })).rejects.toThrow(
+      /after 2 attempts: no answer within 0\.1 s/,
+    );
+    expect(attempts).toHaveLength(2);
+    const configured = new ModelHub({ roles: { executor: "test-slow:x" }, maxRetries: 0, timeoutMs: 30 });
+    await expect(
+      generateText({ model: configured.model("executor"), prompt: "b", maxRetries: 0 }),
+    ).rejects.toThrow(/no answer within 0 s/);
   });
 });
