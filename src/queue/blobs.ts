@@ -48,7 +48,9 @@ export class BlobCache {
       );
     }
     if (sha256(bytes) !== sha) {
-      throw new InputRejected(`${what} failed its hash check: the bytes in ${this.store.label} are not sha256 ${sha}`);
+      throw new InputRejected(
+        `${what} failed its hash check: the bytes in ${this.store.label} are not sha256 ${sha}`,
+      );
     }
     await mkdir(dirname(path), { recursive: true });
     const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;

@@ -1,6 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { mkdir, open, rename, rm, stat, writeFile } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { errorMessage, SkillgradError, storageError } from "../errors.js";
 import { checkedSha, InputRejected, sha256 } from "./blobs.js";
@@ -18,7 +18,8 @@ import type { InputStore } from "./input-store.js";
 export class FolderInputStore implements InputStore {
   readonly kind = "folder";
   readonly label: string;
-  readonly missingHint = "start the worker with --input-store DIR, the folder the coordinator wrote to";
+  readonly missingHint =
+    "give the worker --input-store DIR, the folder the coordinator wrote to (the same shared mount)";
   private readonly written = new Set<string>();
 
   private constructor(readonly dir: string) {
@@ -95,7 +96,8 @@ export class FolderInputStore implements InputStore {
       throw new InputRejected(`cannot read ${path} in ${this.label}: ${reason(error)}`);
     }
     try {
-      if (!(await handle.stat()).isFile()) throw new InputRejected(`${path} in ${this.label} is not a plain file`);
+      if (!(await handle.stat()).isFile())
+        throw new InputRejected(`${path} in ${this.label} is not a plain file`);
       return await handle.readFile();
     } finally {
       await handle.close();

@@ -22,6 +22,11 @@ export class QueueSession {
     readonly store: InputStore,
   ) {}
 
+  /** The shared folder the run's inputs go to (--input-store, absolute), if not Redis. */
+  get inputFolder(): string | undefined {
+    return this.store instanceof FolderInputStore ? this.store.dir : undefined;
+  }
+
   /**
    * Checks the URL, that Redis answers and that the input folder (if any) takes files, each with
    * one clear line if not, before any run folder is made.
