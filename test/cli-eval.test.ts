@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli.js";
+import { evalNoSkill, runCli } from "./helpers/cli.js";
 import { startFakeOpenAI } from "./helpers/fake-openai.js";
 import { FIXTURE_SKILLS, REPO } from "./helpers/paths.js";
 
@@ -88,17 +88,7 @@ describe("skillgrad eval on the sim world (a simulation)", () => {
 
   it("--no-skill runs the baseline and --repeat runs each task k times", async () => {
     const dir = await tempDir();
-    const baseline = await runCli([
-      "eval",
-      "--no-skill",
-      "--tasks",
-      worldTasks,
-      "--model",
-      "sim",
-      "--runs-dir",
-      dir,
-      "--json",
-    ]);
+    const baseline = await runCli(evalNoSkill(worldTasks, "sim", "--runs-dir", dir, "--json"));
     expect(JSON.parse(baseline.stdout)).toMatchObject({ skill: null, passRate: 0.1667 });
     const repeated = await runCli(simEval(dir, "--json", "--repeat", "2"));
     expect(JSON.parse(repeated.stdout)).toMatchObject({ tasks: 60, runs: 120 });
@@ -141,16 +131,7 @@ describe("skillgrad eval with bad input", () => {
     const dir = await tempDir();
     const tasks = join(dir, "tasks.jsonl");
     await writeFile(tasks, '{"id": "a", "prompt": "x", "expected": "1"}\n{"id": "b", "prompt": }\n');
-    const result = await runCli([
-      "eval",
-      "--no-skill",
-      "--tasks",
-      tasks,
-      "--model",
-      "sim",
-      "--runs-dir",
-      dir,
-    ]);
+    const result = await runCli(evalNoSkill(tasks, "sim", "--runs-dir", dir));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/tasks\.jsonl:2: not valid JSON/);
   });
@@ -175,16 +156,7 @@ describe("skillgrad eval with bad input", () => {
 
   it("asks for --skill or --no-skill, and rejects bad numbers as usage errors", async () => {
     expect((await runCli(["eval", "--tasks", worldTasks, "--model", "sim"])).code).toBe(2);
-    const bad = await runCli([
-      "eval",
-      "--no-skill",
-      "--tasks",
-      worldTasks,
-      "--model",
-      "sim",
-      "--concurrency",
-      "0",
-    ]);
+    const bad = await runCli(evalNoSkill(worldTasks, "sim", "--concurrency", "0"));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--concurrency");
   });
@@ -216,23 +188,21 @@ describe("skillgrad eval against a local OpenAI-compatible server", () => {
     ]);
     const config = join(dir, "config.json");
     await writeFile(config, JSON.stringify({ maxRetries: 0 }));
-    const result = await runCli([
-      "eval",
-      "--no-skill",
-      "--tasks",
-      tasks,
-      "--model",
-      model(),
-      "--runs-dir",
-      join(dir, "runs"),
-      "--json",
-      "--max-turns",
-      "3",
-      "--task-timeout",
-      "2",
-      "--config",
-      config,
-    ]);
+    const result = await runCli(
+      evalNoSkill(
+        tasks,
+        model(),
+        "--runs-dir",
+        join(dir, "runs"),
+        "--json",
+        "--max-turns",
+        "3",
+        "--task-timeout",
+        "2",
+        "--config",
+        config,
+      ),
+    );
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({
@@ -271,19 +241,7 @@ describe("skillgrad eval against a local OpenAI-compatible server", () => {
       { id: "shell", prompt: "What is the second number?", files: ["numbers.txt"], expected: "42" },
     ]);
     const result = await runCli(
-      [
-        "eval",
-        "--no-skill",
-        "--tasks",
-        tasks,
-        "--model",
-        model(),
-        "--runs-dir",
-        join(dir, "runs"),
-        "--json",
-        "--sandbox",
-        "bwrap",
-      ],
+      evalNoSkill(tasks, model(), "--runs-dir", join(dir, "runs"), "--json", "--sandbox", "bwrap"),
       { env: { OPENAI_API_KEY: "sk-should-not-reach-the-sandbox" } },
     );
     expect(result.code, result.stderr).toBe(0);
@@ -312,20 +270,7 @@ describe("skillgrad eval against a local OpenAI-compatible server", () => {
     await writeFile(config, JSON.stringify({ maxRetries: 1, retryBaseDelayMs: 10 }));
     const model = `openai-compatible:${server.url}#fake`;
     const runs = join(dir, "runs");
-    const args = [
-      "eval",
-      "--no-skill",
-      "--tasks",
-      tasks,
-      "--model",
-      model,
-      "--runs-dir",
-      runs,
-      "--concurrency",
-      "1",
-      "--config",
-      config,
-    ];
+    const args = evalNoSkill(tasks, model, "--runs-dir", runs, "--concurrency", "1", "--config", config);
     const warm = await runCli(args);
     expect(warm.code).toBe(0);
     expect(calls).toBe(2);

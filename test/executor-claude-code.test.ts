@@ -1,65 +1,37 @@
-import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { agentBin, checkDirectThroughServe, SEED, simEval, simWorldCopy } from "./helpers/agent-binaries.js";
 import { runCli } from "./helpers/cli.js";
-import { REPO } from "./helpers/paths.js";
-import { startServe } from "./helpers/serve.js";
+import { readJsonLines, readTrajectories } from "./helpers/run-files.js";
 
 /**
  * The real Claude Code binary (the pinned devDependency) as the executor, on the sim model that
  * skillgrad serves to it on 127.0.0.1 (the `skillgrad serve` code, started per task run). The sim
  * is a simulation, not a language model: it plays the agent through Claude Code's own tools.
  */
-const CLAUDE = join(REPO, "node_modules", ".bin", "claude");
-const WORLD = join(REPO, "examples", "sim-world");
-const SEED = join(WORLD, "skills", "csv-analyst");
+const CLAUDE = agentBin("claude");
 
 let dir: string;
 let tasks: string;
 let tasks16: string;
+let tasks3: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "sg-claude-"));
-  await cp(join(WORLD, "files"), join(dir, "files"), { recursive: true });
-  const lines = (await readFile(join(WORLD, "tasks.jsonl"), "utf8")).trim().split("\n");
-  tasks = join(dir, "tasks.jsonl");
-  await writeFile(tasks, `${lines.slice(0, 12).join("\n")}\n`);
-  tasks16 = join(dir, "tasks16.jsonl");
-  await writeFile(tasks16, `${lines.slice(0, 16).join("\n")}\n`);
+  const world = await simWorldCopy("sg-claude-", [12, 16, 3]);
+  dir = world.dir;
+  [tasks, tasks16, tasks3] = world.tasks as [string, string, string];
 });
-
-const evalArgs = (runs: string, ...extra: string[]) => [
-  "eval",
-  "--skill",
-  SEED,
-  "--tasks",
-  tasks,
-  "--model",
-  "sim",
-  "--runs-dir",
-  runs,
-  "--concurrency",
-  "3",
-  "--json",
-  ...extra,
-];
 
 describe("claude-code executor: the real claude binary on skillgrad's sim model", () => {
   it("grades every task, finds the skill (init list) and invokes it (Skill), as the built-in agent would", async () => {
-    const claude = await runCli(
-      evalArgs(join(dir, "runs-claude"), "--executor", "claude-code", "--executor-bin", CLAUDE),
-      { timeoutMs: 240_000 },
-    );
-    expect(claude.code, claude.stderr).toBe(0);
-    const summary = JSON.parse(claude.stdout);
+    const summary = await simEval(tasks, join(dir, "runs-claude"), { executor: "claude-code", bin: CLAUDE });
     expect(summary).toMatchObject({ executor: "claude-code", tasks: 12, runs: 12 });
     expect(summary.outcomes.answered).toBe(12);
 
-    const files = await readdir(join(summary.runDir, "trajectories"));
-    expect(files).toHaveLength(12);
-    for (const file of files) {
-      const t = JSON.parse(await readFile(join(summary.runDir, "trajectories", file), "utf8"));
+    const trajectories = await readTrajectories(join(summary.runDir, "trajectories"));
+    expect(trajectories).toHaveLength(12);
+    for (const t of trajectories) {
       expect(t.executor).toBe("claude-code");
       expect(t.grade).toBeDefined();
       // the skill in Claude Code's init list, and its invocation with the Skill tool in the trajectory
@@ -81,26 +53,14 @@ describe("claude-code executor: the real claude binary on skillgrad's sim model"
 
     // the same simulated agent in the built-in harness reaches the same answers: the executor
     // changes how the skill is delivered, not what the skill says
-    const builtin = await runCli(evalArgs(join(dir, "runs-builtin")), { timeoutMs: 120_000 });
-    expect(builtin.code, builtin.stderr).toBe(0);
-    const base = JSON.parse(builtin.stdout);
+    const base = await simEval(tasks, join(dir, "runs-builtin"));
     expect(summary.passes).toBe(base.passes);
     expect(summary.passes).toBeGreaterThan(0);
     expect(summary.passes).toBeLessThan(12);
     // the ledger holds the bridge's calls under the executor role, none counted twice
-    const ledger = (await readFile(join(summary.runDir, "ledger.jsonl"), "utf8"))
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line));
+    const ledger = await readJsonLines(join(summary.runDir, "ledger.jsonl"));
     expect(ledger.every((entry) => entry.role === "executor")).toBe(true);
-    const requests = (
-      await Promise.all(
-        files.map(async (file) => {
-          const t = JSON.parse(await readFile(join(summary.runDir, "trajectories", file), "utf8"));
-          return t.agent.bridge.modelCalls as number;
-        }),
-      )
-    ).reduce((a, b) => a + b, 0);
+    const requests = trajectories.reduce((sum, t) => sum + (t.agent.bridge.modelCalls as number), 0);
     expect(ledger).toHaveLength(requests);
   }, 300_000);
 
@@ -140,12 +100,9 @@ describe("claude-code executor: the real claude binary on skillgrad's sim model"
     const config = JSON.parse(await readFile(join(summary.runDir, "config.json"), "utf8"));
     expect(config.settings.executor).toEqual({ kind: "claude-code", bin: CLAUDE });
     const iteration = join(summary.runDir, "iterations", "001");
-    const executed = await readdir(join(iteration, "execute", "trajectories"));
+    const executed = await readTrajectories(join(iteration, "execute", "trajectories"));
     expect(executed).toHaveLength(4);
-    for (const file of executed) {
-      const t = JSON.parse(await readFile(join(iteration, "execute", "trajectories", file), "utf8"));
-      expect(t.executor).toBe("claude-code");
-    }
+    for (const t of executed) expect(t.executor).toBe("claude-code");
     // the batch had failures: they were diagnosed from the Claude Code trajectories and the skill patched
     const diagnoses = JSON.parse(await readFile(join(iteration, "diagnoses.json"), "utf8"));
     expect(diagnoses.length).toBeGreaterThan(0);
@@ -156,67 +113,10 @@ describe("claude-code executor: the real claude binary on skillgrad's sim model"
   }, 300_000);
 
   it("through a separately started `skillgrad serve --model sim` (Anthropic Messages API): the agent's own provider, pointed at serve", async () => {
-    const serve = await startServe([
-      "--model",
-      "sim",
-      "--ledger",
-      join(dir, "serve-ledger-claude-code.jsonl"),
-      "--cache-dir",
-      join(dir, "serve-cache-claude-code"),
-    ]);
-    try {
-      const lines = (await readFile(tasks, "utf8")).trim().split("\n");
-      const three = join(dir, "tasks3-claude-code.jsonl");
-      await writeFile(three, `${lines.slice(0, 3).join("\n")}\n`);
-      const run = await runCli(
-        [
-          "eval",
-          "--skill",
-          SEED,
-          "--tasks",
-          three,
-          "--model",
-          "anthropic:sim",
-          "--executor",
-          "claude-code",
-          "--executor-bin",
-          CLAUDE,
-          "--runs-dir",
-          join(dir, "runs-serve-claude-code"),
-          "--json",
-        ],
-        {
-          env: { ANTHROPIC_BASE_URL: serve.url, ANTHROPIC_API_KEY: "local-key-for-serve" },
-          timeoutMs: 120_000,
-        },
-      );
-      expect(run.code, run.stderr).toBe(0);
-      const summary = JSON.parse(run.stdout);
-      expect(summary).toMatchObject({ runs: 3, outcomes: { answered: 3 } });
-      // serve saw the agent's requests; the ledger holds what the agent reported, one entry per run
-      const served = (await readFile(join(dir, "serve-ledger-claude-code.jsonl"), "utf8"))
-        .trim()
-        .split("\n")
-        .map((line) => JSON.parse(line));
-      expect(
-        served.filter((line) => line.api === "messages" && line.status === 200).length,
-      ).toBeGreaterThanOrEqual(9);
-      const ledger = (await readFile(join(summary.runDir, "ledger.jsonl"), "utf8"))
-        .trim()
-        .split("\n")
-        .map((line) => JSON.parse(line));
-      expect(ledger).toHaveLength(3);
-      for (const entry of ledger) {
-        expect(entry).toMatchObject({ role: "executor", model: "anthropic:sim" });
-        expect(entry.inputTokens).toBeGreaterThan(0);
-      }
-      // skillgrad knows no price for "anthropic:sim": the dollars are unknown, not made up
-      expect(summary.costUsd).toBeNull();
-      const [file] = await readdir(join(summary.runDir, "trajectories"));
-      const t = JSON.parse(await readFile(join(summary.runDir, "trajectories", file as string), "utf8"));
-      expect(t.agent.endpoint).toBe("direct");
-    } finally {
-      await serve.stop();
-    }
+    await checkDirectThroughServe(
+      { executor: "claude-code", bin: CLAUDE, provider: "anthropic" },
+      dir,
+      tasks3,
+    );
   }, 180_000);
 });

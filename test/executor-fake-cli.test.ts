@@ -1,8 +1,10 @@
-import { chmod, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { execFileSync, spawn } from "node:child_process";
+import { chmod, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli.js";
+import { CLI, evalNoSkill, runCli } from "./helpers/cli.js";
+import { firstTrajectory, fromEachWorkspace, readJsonLines } from "./helpers/run-files.js";
 
 /**
  * External executors against fake agent programs (small shell scripts standing in for `claude`):
@@ -33,15 +35,33 @@ echo '{"type":"system","subtype":"init","model":"m","tools":["Read","Skill"],"sk
 echo '${RESULT("4")}'
 `;
 
-async function setup() {
+type Fake = { dir: string; bin: string; executor: "claude-code" | "codex" };
+
+/** A scratch folder with a fake agent program (`script`) that stands in for `executor`'s. */
+async function setup(executor: Fake["executor"] = "claude-code", script = FAKE_CLAUDE): Promise<Fake> {
   const dir = await mkdtemp(join(tmpdir(), "sg-fake-cli-"));
   // the fake runs as the sandbox user: it must be able to read its folder
   await chmod(dir, 0o755);
-  const bin = join(dir, "fake-claude");
-  await writeFile(bin, FAKE_CLAUDE);
+  const bin = join(dir, "fake-agent");
+  await writeFile(bin, script);
   await chmod(bin, 0o755);
-  return { dir, bin };
+  return { dir, bin, executor };
 }
+
+/** `skillgrad eval` without a skill, with the fake as the external agent; runs go to `<dir>/runs`. */
+const fakeEval = (fake: Fake, tasks: string, flags: string[], model = "sim") =>
+  evalNoSkill(
+    tasks,
+    model,
+    ...["--executor", fake.executor, "--executor-bin", fake.bin, "--keep-workspaces"],
+    ...["--runs-dir", join(fake.dir, "runs"), ...flags],
+  );
+
+/** No `sleep 1000` (the fake's hung child) and no fake agent left running anywhere on the machine. */
+const survivors = (bin: string) =>
+  execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
+    .split("\n")
+    .filter((line) => line.trim() === "sleep 1000" || line.includes(bin));
 
 async function writeTasks(dir: string, prompts: Record<string, string>) {
   const path = join(dir, "tasks.jsonl");
@@ -54,39 +74,20 @@ async function writeTasks(dir: string, prompts: Record<string, string>) {
   return path;
 }
 
-const results = async (runDir: string) =>
-  (await readFile(join(runDir, "results.jsonl"), "utf8"))
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line));
+const resultsById = async (runDir: string) =>
+  Object.fromEntries((await readJsonLines(join(runDir, "results.jsonl"))).map((r) => [r.taskId, r]));
 
 describe("an external agent that crashes, hangs or prints garbage", () => {
   it("gives each task a clear outcome, kills the hung agent's whole process tree, and carries on", async () => {
-    const { dir, bin } = await setup();
+    const fake = await setup();
+    const { dir, bin } = fake;
     const tasks = await writeTasks(dir, {
       crash: "CRASH: what is 2+2?",
       hang: "HANG: what is 2+2?",
       garble: "GARBLE: what is 2+2?",
       fine: "what is 2+2?",
     });
-    const run = await runCli([
-      "eval",
-      "--no-skill",
-      "--tasks",
-      tasks,
-      "--model",
-      "sim",
-      "--executor",
-      "claude-code",
-      "--executor-bin",
-      bin,
-      "--task-timeout",
-      "3",
-      "--keep-workspaces",
-      "--runs-dir",
-      join(dir, "runs"),
-      "--json",
-    ]);
+    const run = await runCli(fakeEval(fake, tasks, ["--task-timeout", "3", "--json"]));
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout);
     expect(summary).toMatchObject({
@@ -95,7 +96,7 @@ describe("an external agent that crashes, hangs or prints garbage", () => {
       passes: 1,
       outcomes: { answered: 1, timeout: 1, error: 2 },
     });
-    const byId = Object.fromEntries((await results(summary.runDir)).map((r) => [r.taskId, r]));
+    const byId = await resultsById(summary.runDir);
     expect(byId.crash.error).toMatch(
       /exited with code 3 without a result event; stderr: boom: the agent fell over/,
     );
@@ -109,53 +110,21 @@ describe("an external agent that crashes, hangs or prints garbage", () => {
     // the hung agent's background child went with it
     const trajectory = JSON.parse(await readFile(join(summary.runDir, byId.hang.trajectory), "utf8"));
     expect(trajectory.outcome).toBe("timeout");
-    const workspaces = join(summary.runDir, "workspaces");
-    const { readdir } = await import("node:fs/promises");
-    let childPid: number | undefined;
-    for (const ws of await readdir(workspaces)) {
-      const pidFile = join(workspaces, ws, "child.pid");
-      const text = await readFile(pidFile, "utf8").catch(() => undefined);
-      if (text) childPid = Number(text.trim());
-    }
-    expect(childPid).toBeGreaterThan(0);
+    const childPids = (await fromEachWorkspace(summary.runDir, "child.pid")).filter(Boolean).map(Number);
+    expect(childPids).toHaveLength(1);
+    expect(childPids[0]).toBeGreaterThan(0);
     // inside bubblewrap the pid is in the sandbox's own namespace: check no `sleep 1000` survives at all
-    const { execFileSync } = await import("node:child_process");
-    const survivors = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
-      .split("\n")
-      .filter((line) => line.trim() === "sleep 1000");
-    expect(survivors).toEqual([]);
+    expect(survivors(bin)).toEqual([]);
   }, 60_000);
 });
 
 describe("skillgrad killed while an external agent runs", () => {
   it("takes the agent and everything it started with it", async () => {
-    const { dir, bin } = await setup();
+    const fake = await setup();
+    const { dir, bin } = fake;
     const tasks = await writeTasks(dir, { hang: "HANG: what is 2+2?" });
-    const { spawn, execFileSync } = await import("node:child_process");
-    const { CLI } = await import("./helpers/cli.js");
     const runs = join(dir, "runs");
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        "eval",
-        "--no-skill",
-        "--tasks",
-        tasks,
-        "--model",
-        "sim",
-        "--executor",
-        "claude-code",
-        "--executor-bin",
-        bin,
-        "--keep-workspaces",
-        "--runs-dir",
-        runs,
-        "--quiet",
-      ],
-      { stdio: "ignore" },
-    );
-    const { readdir } = await import("node:fs/promises");
+    const child = spawn(process.execPath, [CLI, ...fakeEval(fake, tasks, ["--quiet"])], { stdio: "ignore" });
     // wait until the fake agent has started its background child
     let started = false;
     for (let waited = 0; waited < 30_000 && !started; waited += 100) {
@@ -170,15 +139,13 @@ describe("skillgrad killed while an external agent runs", () => {
     const exited = new Promise((resolve) => child.on("exit", resolve));
     child.kill("SIGKILL");
     await exited;
-    let survivors: string[] = [];
+    let left: string[] = [];
     for (let waited = 0; waited < 5_000; waited += 250) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      survivors = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
-        .split("\n")
-        .filter((line) => line.trim() === "sleep 1000" || line.includes(bin));
-      if (survivors.length === 0) break;
+      left = survivors(bin);
+      if (left.length === 0) break;
     }
-    expect(survivors).toEqual([]);
+    expect(left).toEqual([]);
   }, 60_000);
 });
 
@@ -192,33 +159,13 @@ describe("what reaches an external agent's environment", () => {
   };
 
   async function envDump(model: string) {
-    const { dir, bin } = await setup();
-    const tasks = await writeTasks(dir, { env: "ENV: what is 2+2?" });
-    const run = await runCli(
-      [
-        "eval",
-        "--no-skill",
-        "--tasks",
-        tasks,
-        "--model",
-        model,
-        "--executor",
-        "claude-code",
-        "--executor-bin",
-        bin,
-        "--keep-workspaces",
-        "--runs-dir",
-        join(dir, "runs"),
-        "--json",
-      ],
-      { env: parentEnv },
-    );
+    const fake = await setup();
+    const tasks = await writeTasks(fake.dir, { env: "ENV: what is 2+2?" });
+    const run = await runCli(fakeEval(fake, tasks, ["--json"], model), { env: parentEnv });
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout);
-    const { readdir } = await import("node:fs/promises");
-    const workspaces = join(summary.runDir, "workspaces");
-    const [ws] = await readdir(workspaces);
-    const dump = await readFile(join(workspaces, ws as string, "env-dump.txt"), "utf8");
+    const [dump = ""] = await fromEachWorkspace(summary.runDir, "env-dump.txt");
+    expect(dump).toContain("PATH=");
     const vars = new Map(
       dump
         .trim()
@@ -265,12 +212,10 @@ describe("what reaches an external agent's environment", () => {
     expect(summary.tokens).toEqual({ input: 1200, cachedInput: 200, output: 20 });
     const ledger = (await readFile(join(summary.runDir, "ledger.jsonl"), "utf8")).trim().split("\n");
     expect(ledger).toHaveLength(1);
-    const { readdir: list } = await import("node:fs/promises");
-    const [trajectoryFile] = await list(join(summary.runDir, "trajectories"));
-    const trajectory = JSON.parse(
-      await readFile(join(summary.runDir, "trajectories", trajectoryFile as string), "utf8"),
-    );
-    expect(trajectory.agent).toMatchObject({ endpoint: "direct", reportedUsage: { ownCostUsd: 0.0125 } });
+    expect((await firstTrajectory(summary.runDir)).agent).toMatchObject({
+      endpoint: "direct",
+      reportedUsage: { ownCostUsd: 0.0125 },
+    });
     expect(JSON.parse(ledger[0] as string)).toMatchObject({
       role: "executor",
       model: "anthropic:claude-haiku-4-5",
@@ -308,11 +253,8 @@ ${CODEX_OK}
 
 describe("a fake codex: each failure is that task's outcome", () => {
   it("crash, garbage, a failed turn and a run past the turn limit; the good task passes", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "sg-fake-codex-"));
-    await chmod(dir, 0o755);
-    const bin = join(dir, "fake-codex");
-    await writeFile(bin, FAKE_CODEX);
-    await chmod(bin, 0o755);
+    const fake = await setup("codex", FAKE_CODEX);
+    const { dir } = fake;
     const tasks = await writeTasks(dir, {
       crash: "CRASH: what is 2+2?",
       garble: "GARBLE: what is 2+2?",
@@ -320,29 +262,9 @@ describe("a fake codex: each failure is that task's outcome", () => {
       loop: "LOOP: what is 2+2?",
       env: "ENV: what is 2+2?",
     });
-    const run = await runCli(
-      [
-        "eval",
-        "--no-skill",
-        "--tasks",
-        tasks,
-        "--model",
-        "sim",
-        "--executor",
-        "codex",
-        "--executor-bin",
-        bin,
-        "--max-turns",
-        "3",
-        "--task-timeout",
-        "20",
-        "--keep-workspaces",
-        "--runs-dir",
-        join(dir, "runs"),
-        "--json",
-      ],
-      { env: { OPENAI_API_KEY: "sk-parent-openai-5d1e2b" } },
-    );
+    const run = await runCli(fakeEval(fake, tasks, ["--max-turns", "3", "--task-timeout", "20", "--json"]), {
+      env: { OPENAI_API_KEY: "sk-parent-openai-5d1e2b" },
+    });
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout);
     expect(summary).toMatchObject({
@@ -351,7 +273,7 @@ describe("a fake codex: each failure is that task's outcome", () => {
       passes: 1,
       outcomes: { answered: 1, "max-turns": 1, error: 3 },
     });
-    const byId = Object.fromEntries((await results(summary.runDir)).map((r) => [r.taskId, r]));
+    const byId = await resultsById(summary.runDir);
     expect(byId.crash.error).toMatch(
       /codex exited with code 2 without completing its turn; stderr: codex: cannot load config/,
     );
@@ -363,11 +285,7 @@ describe("a fake codex: each failure is that task's outcome", () => {
     // stopped at once, long before the task timeout
     expect(byId.loop.ms).toBeLessThan(15_000);
     expect(byId.env).toMatchObject({ pass: true, answer: "4" });
-    const { readdir } = await import("node:fs/promises");
-    const workspaces = join(summary.runDir, "workspaces");
-    let dump = "";
-    for (const ws of await readdir(workspaces))
-      dump += await readFile(join(workspaces, ws, "env-dump.txt"), "utf8").catch(() => "");
+    const dump = (await fromEachWorkspace(summary.runDir, "env-dump.txt")).join("");
     expect(dump).toMatch(/^OPENAI_API_KEY=skillgrad-bridge-/m);
     expect(dump).not.toContain("sk-parent-openai-5d1e2b");
   }, 90_000);

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createExecutor } from "../src/executor/index.js";
 import { ModelHub } from "../src/models/index.js";
 import type { Task } from "../src/tasks/types.js";
-import { runCli } from "./helpers/cli.js";
+import { evalNoSkill, runCli } from "./helpers/cli.js";
 
 const USAGE = {
   inputTokens: { total: 1000, noCache: 1000, cacheRead: 0, cacheWrite: 0 },
@@ -129,7 +129,7 @@ describe("--executor on the command line and in the config file", () => {
 
   it("refuses an unknown executor and --executor-bin without an external agent (usage errors)", async () => {
     const { dir, tasks } = await tasksFile();
-    const base = ["eval", "--no-skill", "--tasks", tasks, "--model", "sim", "--runs-dir", join(dir, "runs")];
+    const base = evalNoSkill(tasks, "sim", "--runs-dir", join(dir, "runs"));
     const unknown = await runCli([...base, "--executor", "gemini"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--executor.*expected one of builtin/);
@@ -143,21 +143,19 @@ describe("--executor on the command line and in the config file", () => {
     const { dir, tasks } = await tasksFile();
     const config = join(dir, "config.yaml");
     await writeFile(config, "executor: builtin\n");
-    const ok = await runCli([
-      "eval",
-      "--no-skill",
-      "--tasks",
-      tasks,
-      "--model",
-      "sim",
-      "--sandbox",
-      "none",
-      "--runs-dir",
-      join(dir, "runs"),
-      "--config",
-      config,
-      "--json",
-    ]);
+    const ok = await runCli(
+      evalNoSkill(
+        tasks,
+        "sim",
+        "--sandbox",
+        "none",
+        "--runs-dir",
+        join(dir, "runs"),
+        "--config",
+        config,
+        "--json",
+      ),
+    );
     expect(ok.code, ok.stderr).toBe(0);
     const summary = JSON.parse(ok.stdout);
     expect(summary.executor).toBe("builtin");
@@ -166,7 +164,7 @@ describe("--executor on the command line and in the config file", () => {
     expect(runConfig.executor).toEqual({ kind: "builtin" });
 
     await writeFile(config, "executor: gemini\n");
-    const bad = await runCli(["eval", "--no-skill", "--tasks", tasks, "--model", "sim", "--config", config]);
+    const bad = await runCli(evalNoSkill(tasks, "sim", "--config", config));
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("executor: expected one of builtin");
   });

@@ -1,8 +1,9 @@
 import { SkillgradError } from "../errors.js";
 import type { ModelHub } from "../models/index.js";
 import { builtinExecutor } from "./builtin/index.js";
-import { claudeCodeExecutor } from "./claude-code/index.js";
-import { codexExecutor } from "./codex/index.js";
+import { claudeCodeAdapter } from "./claude-code/index.js";
+import { codexAdapter } from "./codex/index.js";
+import { externalExecutor } from "./external/executor.js";
 import type { Executor, ExecutorChoice } from "./types.js";
 
 export { builtinExecutor } from "./builtin/index.js";
@@ -31,9 +32,9 @@ export async function createExecutor(choice: ExecutorChoice, deps: ExecutorDeps)
     case "builtin":
       return builtinExecutor(deps.hub, deps.executorModel);
     case "claude-code":
-      return claudeCodeExecutor({ ...deps, ...(choice.bin ? { bin: choice.bin } : {}) });
+      return externalExecutor(claudeCodeAdapter, { ...deps, ...(choice.bin ? { bin: choice.bin } : {}) });
     case "codex":
-      return codexExecutor({ ...deps, ...(choice.bin ? { bin: choice.bin } : {}) });
+      return externalExecutor(codexAdapter, { ...deps, ...(choice.bin ? { bin: choice.bin } : {}) });
     default:
       throw new SkillgradError(
         `executor ${choice.kind} is not available in this build; use --executor builtin`,

@@ -38,3 +38,8 @@ export function runCli(
     child.stdin.end(options.input ?? "");
   });
 }
+
+/** `skillgrad eval` of a tasks file with no skill (the baseline) on `model`; flags follow. */
+export function evalNoSkill(tasks: string, model: string, ...flags: string[]): string[] {
+  return ["eval", "--no-skill", "--tasks", tasks, "--model", model, ...flags];
+}

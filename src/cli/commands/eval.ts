@@ -133,7 +133,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     throw new UsageError(
       "--keep-workspaces keeps workspaces on this machine, and with --queue they are on the workers: leave out one of them",
     );
-  const queue = await openQueue(options.queue);
+  const queue = await openQueue(options);
   const runsDir = resolve(options.runsDir);
   const folder = await createRunFolder(runsDir, "eval", {
     command: "eval",
@@ -150,6 +150,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     prices: config.prices ?? {},
     budget: budgetOf(options),
     ...(queue ? { queue: queue.address.shown } : {}),
+    ...(queue?.inputFolder ? { inputStore: queue.inputFolder } : {}),
   });
   const hub = await runHub(hubConfig(options, roles, config, budgetOf(options)), folder, {
     ...(queue ? { sharedBudget: queue.budget(folder.id) } : {}),

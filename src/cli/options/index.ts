@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { addConfigOption, addRateOptions, type ConfigOptions } from "./config.js";
 import { addExecutionOptions, addExecutorOptions, type ExecutionOptions } from "./execution.js";
 import { addModelOptions, type ModelOptions } from "./models.js";
-import { addQueueOption, type QueueOptions } from "./queue.js";
+import { addQueueOptions, type QueueOptions } from "./queue.js";
 import { addRunFolderOptions, type RunFolderOptions } from "./run-folder.js";
 
 /**
@@ -29,7 +29,7 @@ export function addRunOptions(command: Command): Command {
   addExecutionOptions(command);
   addRunFolderOptions(command);
   addRateOptions(command);
-  addQueueOption(command);
+  addQueueOptions(command);
   return command
     .option("--json", "print only the summary object (JSON) on stdout")
     .option("--quiet", "print no progress");

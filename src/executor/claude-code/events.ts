@@ -1,5 +1,6 @@
 import { TOOL } from "../builtin/protocol.js";
-import { type PathContext, placeOf, readCall, StepLog, withoutLineNumbers } from "../external/steps.js";
+import { asNumber, asRecord, asString, type Json, JsonLinesStream } from "../external/event-stream.js";
+import { readCall, withoutLineNumbers, writtenPath } from "../external/steps.js";
 import type { TrajectoryStep } from "../trajectory.js";
 
 /** What `claude -p --output-format stream-json --verbose` said about its session at the start. */
@@ -35,13 +36,6 @@ export interface ClaudeResult {
   errors: string[];
 }
 
-type Json = Record<string, unknown>;
-
-const asRecord = (value: unknown): Json | undefined =>
-  value && typeof value === "object" && !Array.isArray(value) ? (value as Json) : undefined;
-const asString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-const asNumber = (value: unknown): number | undefined => (typeof value === "number" ? value : undefined);
-
 function textOf(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return content === undefined ? "" : JSON.stringify(content);
@@ -58,46 +52,16 @@ function textOf(content: unknown): string {
  * Reads Claude Code's stream-json events, line by line, into the shared trajectory: one step per
  * assistant message, its tool calls in the shared vocabulary (Skill → activate_skill, Read of the
  * skill's files → read_skill_file, Read → read_file, Write → write_file, Bash → run_shell; other
- * tools keep their name), each with the agent's own call in `native`. A line that is not JSON, or
- * not an event it knows, is counted and otherwise ignored.
+ * tools keep their name), each with the agent's own call in `native`. Lines that are not JSON
+ * are counted (see JsonLinesStream); events it does not know are skipped.
  */
-export class ClaudeStream {
-  readonly log: StepLog;
+export class ClaudeStream extends JsonLinesStream {
   init?: ClaudeInit;
   result?: ClaudeResult;
-  unreadableLines = 0;
-  firstUnreadable?: string;
-  /** Skills it invoked with its Skill tool (or by reading their SKILL.md), in order. */
-  readonly invokedSkills: string[] = [];
-  /** Files of the skill it read (relative to the skill folder). */
-  readonly skillFilesRead: string[] = [];
-  /** Workspace files it read. */
-  readonly filesRead: string[] = [];
   private readonly stepsByMessage = new Map<string, TrajectoryStep>();
   private lastSkillCall?: string;
 
-  constructor(
-    private readonly context: PathContext,
-    started: number,
-  ) {
-    this.log = new StepLog(started);
-  }
-
-  get steps(): TrajectoryStep[] {
-    return this.log.steps;
-  }
-
-  push(line: string): void {
-    let event: Json | undefined;
-    try {
-      event = asRecord(JSON.parse(line));
-    } catch {
-      event = undefined;
-    }
-    if (!event) {
-      this.unreadable(line);
-      return;
-    }
+  protected read(event: Json): void {
     switch (event.type) {
       case "system":
         if (event.subtype === "init") this.readInit(event);
@@ -114,11 +78,6 @@ export class ClaudeStream {
       default:
         return; // stream_event, rate-limit notes and the like carry nothing the trajectory keeps
     }
-  }
-
-  private unreadable(line: string) {
-    this.unreadableLines += 1;
-    this.firstUnreadable ??= line.slice(0, 200);
   }
 
   private readInit(event: Json) {
@@ -148,14 +107,8 @@ export class ClaudeStream {
       this.stepsByMessage.set(id, step);
       const usage = asRecord(message.usage);
       if (usage) {
-        step.usage = {
-          input:
-            (asNumber(usage.input_tokens) ?? 0) +
-            (asNumber(usage.cache_read_input_tokens) ?? 0) +
-            (asNumber(usage.cache_creation_input_tokens) ?? 0),
-          cachedInput: asNumber(usage.cache_read_input_tokens) ?? 0,
-          output: asNumber(usage.output_tokens) ?? 0,
-        };
+        const { input, cachedInput, output } = tokenUsage(usage);
+        step.usage = { input, cachedInput, output };
       }
     }
     const content = Array.isArray(message.content) ? message.content : [];
@@ -171,14 +124,8 @@ export class ClaudeStream {
         const callId = asString(block.id) ?? `${id}-${step.toolCalls.length}`;
         const shared = this.sharedCall(name, input);
         this.log.call(step, callId, shared, { name, input });
-        if (shared.name === TOOL.activateSkill) {
-          this.invokedSkills.push(String((shared.input as Json).name ?? ""));
-          this.lastSkillCall = callId;
-        } else if (shared.name === TOOL.readSkillFile) {
-          this.skillFilesRead.push(String((shared.input as Json).path ?? ""));
-        } else if (shared.name === TOOL.readFile) {
-          this.filesRead.push(String((shared.input as Json).path ?? ""));
-        }
+        this.noteCall(shared);
+        if (shared.name === TOOL.activateSkill) this.lastSkillCall = callId;
       }
     }
   }
@@ -246,25 +193,25 @@ export class ClaudeStream {
       ...(asNumber(event.total_cost_usd) !== undefined
         ? { totalCostUsd: asNumber(event.total_cost_usd) }
         : {}),
-      ...(usage
-        ? {
-            usage: {
-              input:
-                (asNumber(usage.input_tokens) ?? 0) +
-                (asNumber(usage.cache_read_input_tokens) ?? 0) +
-                (asNumber(usage.cache_creation_input_tokens) ?? 0),
-              cachedInput: asNumber(usage.cache_read_input_tokens) ?? 0,
-              cacheWrite: asNumber(usage.cache_creation_input_tokens) ?? 0,
-              output: asNumber(usage.output_tokens) ?? 0,
-            },
-          }
-        : {}),
+      ...(usage ? { usage: tokenUsage(usage) } : {}),
       ...(asRecord(event.modelUsage) ? { byModel: modelUsage(asRecord(event.modelUsage) as Json) } : {}),
       apiErrorStatus: asNumber(event.api_error_status) ?? null,
       ...(asString(event.stop_reason) ? { stopReason: asString(event.stop_reason) } : {}),
       errors,
     };
   }
+}
+
+/** A message's or the result's `usage`: input counted with cache reads and writes, as the ledger counts it. */
+function tokenUsage(usage: Json): ClaudeUsage {
+  const cachedInput = asNumber(usage.cache_read_input_tokens) ?? 0;
+  const cacheWrite = asNumber(usage.cache_creation_input_tokens) ?? 0;
+  return {
+    input: (asNumber(usage.input_tokens) ?? 0) + cachedInput + cacheWrite,
+    cachedInput,
+    cacheWrite,
+    output: asNumber(usage.output_tokens) ?? 0,
+  };
 }
 
 /** `modelUsage` of the result event: per model, input counted with cache reads and writes. */
@@ -283,10 +230,4 @@ function modelUsage(value: Json): Record<string, ClaudeUsage> {
     };
   }
   return split;
-}
-
-/** A written file as the shared vocabulary names it: relative to the workspace when inside it. */
-function writtenPath(path: string, context: PathContext): string {
-  const place = placeOf(path, { workspace: context.workspace });
-  return place.kind === "outside" ? place.path : place.rel;
 }

@@ -1,12 +1,6 @@
-import {
-  type AgentAdapter,
-  type AgentConclusion,
-  type ExternalDeps,
-  externalExecutor,
-  type RunContext,
-} from "../external/executor.js";
+import { agentInfo, endedWithout, overOutputLimit } from "../external/conclusion.js";
+import type { AgentAdapter, AgentConclusion, RunContext } from "../external/executor.js";
 import type { AgentProcessResult } from "../external/run-agent.js";
-import type { Executor } from "../types.js";
 import { ClaudeStream } from "./events.js";
 
 /** Claude Code's tools an unattended task run may use (no web, no subagents, no MCP). */
@@ -74,30 +68,26 @@ export function concludeClaude(
 ): AgentConclusion {
   const result = stream.result;
   const skillName = context.paths.skillName;
-  const info: Record<string, unknown> = {
-    program: "claude",
-    ...(stream.init?.version ? { version: stream.init.version } : {}),
-    ...(stream.init
-      ? {
-          init: {
-            model: stream.init.model,
-            tools: stream.init.tools,
-            skills: stream.init.skills,
-            permissionMode: stream.init.permissionMode,
-          },
-        }
-      : {}),
-    ...(skillName ? { skillListed: stream.init?.skills.includes(skillName) ?? false } : {}),
-    invokedSkills: stream.invokedSkills,
-    skillFilesRead: stream.skillFilesRead,
-    filesRead: stream.filesRead,
-    exitCode: agent.exitCode,
-    isolation: agent.isolation,
-    ...(result
+  const info = agentInfo(stream, agent, {
+    head: {
+      program: "claude",
+      ...(stream.init?.version ? { version: stream.init.version } : {}),
+      ...(stream.init
+        ? {
+            init: {
+              model: stream.init.model,
+              tools: stream.init.tools,
+              skills: stream.init.skills,
+              permissionMode: stream.init.permissionMode,
+            },
+          }
+        : {}),
+      ...(skillName ? { skillListed: stream.init?.skills.includes(skillName) ?? false } : {}),
+    },
+    tail: result
       ? { result: { subtype: result.subtype, isError: result.isError, numTurns: result.numTurns } }
-      : {}),
-    ...(stream.unreadableLines > 0 ? { unreadableLines: stream.unreadableLines } : {}),
-  };
+      : {},
+  });
   const reported = result?.usage
     ? {
         usage: result.usage,
@@ -107,28 +97,8 @@ export function concludeClaude(
       }
     : undefined;
   const base = { finalText: result?.text ?? "", info, ...(reported ? { reported } : {}) };
-  const lastStderr = agent.stderrTail.trim().split("\n").pop() ?? "";
-  if (agent.outputLimitExceeded)
-    return {
-      ...base,
-      outcome: "error",
-      error: "claude printed more output than skillgrad reads and was stopped",
-    };
-  if (!result) {
-    const said = stream.unreadableLines
-      ? `; ${stream.unreadableLines} line(s) of its output were not JSON events (first: ${JSON.stringify(stream.firstUnreadable)})`
-      : "";
-    const exit =
-      agent.exitCode === null
-        ? `was killed (${agent.signal ?? "signal"})`
-        : `exited with code ${agent.exitCode}`;
-    return {
-      ...base,
-      outcome: "error",
-      error: `claude ${exit} without a result event${said}${lastStderr ? `; stderr: ${lastStderr.slice(0, 300)}` : ""}`,
-      info: { ...info, stderrTail: agent.stderrTail.slice(-1000) },
-    };
-  }
+  if (agent.outputLimitExceeded) return overOutputLimit(base, "claude");
+  if (!result) return endedWithout(base, stream, agent, "claude", "a result event");
   if (result.subtype === "success" && !result.isError) return { ...base, outcome: "answered" };
   if (result.subtype === "error_max_turns")
     return {
@@ -148,8 +118,4 @@ export function concludeClaude(
     outcome: "error",
     error: `claude ended with ${result.subtype}${result.apiErrorStatus ? ` (API status ${result.apiErrorStatus})` : ""}: ${detail.slice(0, 300)}`,
   };
-}
-
-export function claudeCodeExecutor(deps: ExternalDeps): Executor {
-  return externalExecutor(claudeCodeAdapter, deps);
 }

@@ -1,13 +1,6 @@
 import { TOOL } from "../builtin/protocol.js";
-import { type PathContext, placeOf, readCall, StepLog } from "../external/steps.js";
-import type { TrajectoryStep } from "../trajectory.js";
-
-type Json = Record<string, unknown>;
-
-const asRecord = (value: unknown): Json | undefined =>
-  value && typeof value === "object" && !Array.isArray(value) ? (value as Json) : undefined;
-const asString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-const asNumber = (value: unknown): number | undefined => (typeof value === "number" ? value : undefined);
+import { asNumber, asRecord, asString, type Json, JsonLinesStream } from "../external/event-stream.js";
+import { type PathContext, readCall, writtenPath } from "../external/steps.js";
 
 /** `bash -lc '…'` or `bash -lc "…"` (how Codex reports a command) → the command inside. */
 export function innerCommand(command: string): string {
@@ -52,33 +45,23 @@ export interface CodexUsage {
  * activate_skill, its other files → read_skill_file, others → read_file); other commands →
  * run_shell; file changes → write_file; messages → step text. Unreadable lines are counted.
  */
-export class CodexStream {
-  readonly log: StepLog;
+export class CodexStream extends JsonLinesStream {
   usage?: CodexUsage;
   turns = 0;
   completed = false;
   failure?: string;
   finalText = "";
-  unreadableLines = 0;
-  firstUnreadable?: string;
   /** Its own notes (e.g. that it knows nothing about the model's metadata). */
   readonly notes: string[] = [];
-  readonly invokedSkills: string[] = [];
-  readonly skillFilesRead: string[] = [];
-  readonly filesRead: string[] = [];
   threadId?: string;
 
   constructor(
-    private readonly context: PathContext,
+    context: PathContext,
     started: number,
     private readonly maxSteps: number,
     private readonly stop: () => void,
   ) {
-    this.log = new StepLog(started);
-  }
-
-  get steps(): TrajectoryStep[] {
-    return this.log.steps;
+    super(context, started);
   }
 
   /** More steps than the turn limit: Codex has no limit of its own, so it is stopped. */
@@ -86,18 +69,7 @@ export class CodexStream {
     return this.steps.length > this.maxSteps;
   }
 
-  push(line: string): void {
-    let event: Json | undefined;
-    try {
-      event = asRecord(JSON.parse(line));
-    } catch {
-      event = undefined;
-    }
-    if (!event) {
-      this.unreadableLines += 1;
-      this.firstUnreadable ??= line.slice(0, 200);
-      return;
-    }
+  protected read(event: Json): void {
     switch (event.type) {
       case "thread.started":
         this.threadId = asString(event.thread_id);
@@ -151,10 +123,7 @@ export class CodexStream {
         const shared = target ? readCall(target, this.context) : { name: TOOL.runShell, input: { command } };
         this.log.call(step, id, shared, { name: "command_execution", input: { command: item.command } });
         this.log.result(id, output, exit !== undefined && exit !== 0);
-        const input = shared.input as Record<string, string>;
-        if (shared.name === TOOL.activateSkill) this.invokedSkills.push(input.name ?? "");
-        else if (shared.name === TOOL.readSkillFile) this.skillFilesRead.push(input.path ?? "");
-        else if (shared.name === TOOL.readFile) this.filesRead.push(input.path ?? "");
+        this.noteCall(shared);
         return;
       }
       case "file_change": {
@@ -162,12 +131,11 @@ export class CodexStream {
         const changes = Array.isArray(item.changes) ? item.changes : [];
         changes.forEach((change, index) => {
           const path = asString(asRecord(change)?.path) ?? "";
-          const place = placeOf(path, { workspace: this.context.workspace });
           const callId = `${id}-${index}`;
           this.log.call(
             step,
             callId,
-            { name: TOOL.writeFile, input: { path: place.kind === "outside" ? place.path : place.rel } },
+            { name: TOOL.writeFile, input: { path: writtenPath(path, this.context) } },
             { name: "file_change", input: change },
           );
           this.log.result(callId, asString(item.status) ?? "");

@@ -1,12 +1,6 @@
-import {
-  type AgentAdapter,
-  type AgentConclusion,
-  type ExternalDeps,
-  externalExecutor,
-  type RunContext,
-} from "../external/executor.js";
+import { agentInfo, endedWithout, overOutputLimit } from "../external/conclusion.js";
+import type { AgentAdapter, AgentConclusion, RunContext } from "../external/executor.js";
 import type { AgentProcessResult } from "../external/run-agent.js";
-import type { Executor } from "../types.js";
 import { CodexStream } from "./events.js";
 
 /** TOML string for a `-c key=value` override. */
@@ -66,18 +60,14 @@ export function concludeCodex(
   context: RunContext,
 ): AgentConclusion {
   const skillName = context.paths.skillName;
-  const info: Record<string, unknown> = {
-    program: "codex",
-    ...(skillName ? { skillInvoked: stream.invokedSkills.includes(skillName) } : {}),
-    invokedSkills: stream.invokedSkills,
-    skillFilesRead: stream.skillFilesRead,
-    filesRead: stream.filesRead,
-    turns: stream.turns,
-    exitCode: agent.exitCode,
-    isolation: agent.isolation,
-    ...(stream.notes.length > 0 ? { notes: stream.notes } : {}),
-    ...(stream.unreadableLines > 0 ? { unreadableLines: stream.unreadableLines } : {}),
-  };
+  const info = agentInfo(stream, agent, {
+    head: {
+      program: "codex",
+      ...(skillName ? { skillInvoked: stream.invokedSkills.includes(skillName) } : {}),
+    },
+    middle: { turns: stream.turns },
+    tail: stream.notes.length > 0 ? { notes: stream.notes } : {},
+  });
   const usage = stream.usage;
   // Codex reports tokens, not dollars: the executor prices them (reported.costUsd left undefined)
   const reported = usage
@@ -87,13 +77,7 @@ export function concludeCodex(
       }
     : undefined;
   const base = { finalText: stream.finalText, info, ...(reported ? { reported } : {}) };
-  const lastStderr = agent.stderrTail.trim().split("\n").pop() ?? "";
-  if (agent.outputLimitExceeded)
-    return {
-      ...base,
-      outcome: "error",
-      error: "codex printed more output than skillgrad reads and was stopped",
-    };
+  if (agent.outputLimitExceeded) return overOutputLimit(base, "codex");
   if (stream.overLimit)
     return {
       ...base,
@@ -112,24 +96,6 @@ export function concludeCodex(
       };
     return { ...base, outcome: "error", error: `codex failed: ${stream.failure.slice(0, 300)}` };
   }
-  if (!stream.completed) {
-    const said = stream.unreadableLines
-      ? `; ${stream.unreadableLines} line(s) of its output were not JSON events (first: ${JSON.stringify(stream.firstUnreadable)})`
-      : "";
-    const exit =
-      agent.exitCode === null
-        ? `was killed (${agent.signal ?? "signal"})`
-        : `exited with code ${agent.exitCode}`;
-    return {
-      ...base,
-      outcome: "error",
-      error: `codex ${exit} without completing its turn${said}${lastStderr ? `; stderr: ${lastStderr.slice(0, 300)}` : ""}`,
-      info: { ...info, stderrTail: agent.stderrTail.slice(-1000) },
-    };
-  }
+  if (!stream.completed) return endedWithout(base, stream, agent, "codex", "completing its turn");
   return { ...base, outcome: "answered" };
-}
-
-export function codexExecutor(deps: ExternalDeps): Executor {
-  return externalExecutor(codexAdapter, deps);
 }

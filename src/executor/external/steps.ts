@@ -34,6 +34,12 @@ export function placeOf(path: string, context: PathContext): PathPlace {
   return { kind: "outside", path: full };
 }
 
+/** A written file as the shared vocabulary names it: relative to the workspace when inside it. */
+export function writtenPath(path: string, context: PathContext): string {
+  const place = placeOf(path, { workspace: context.workspace });
+  return place.kind === "outside" ? place.path : place.rel;
+}
+
 /**
  * A file read in the shared vocabulary: SKILL.md of the skill is its activation, another file of the
  * skill is read_skill_file, anything else read_file. Undefined when the place is outside the workspace.

@@ -54,6 +54,8 @@ export interface OptimizeRunConfig extends HubConfig {
   triggers?: { queries: string; library: string; repeat: number; split: TriggerSplit };
   /** The queue the rollouts went to (--queue), credentials masked. */
   queue?: string;
+  /** The shared folder the rollouts' inputs went to (--input-store), for --resume. */
+  inputStore?: string;
 }
 
 /** The config of the run given to --resume; a resumed run keeps what it started with. */

@@ -31,8 +31,10 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
     config = await newRunConfig(options);
   }
   const queueUrl = queueToUse(options, config);
-  const queue = await openQueue(queueUrl);
+  const inputStore = options.inputStore ?? (resumed ? config.inputStore : undefined);
+  const queue = await openQueue({ queue: queueUrl, inputStore });
   if (queue && !resumed) config.queue = queue.address.shown;
+  if (queue?.inputFolder) config.inputStore = queue.inputFolder;
   const feedback = config.feedback ? await loadFeedback(config.feedback) : undefined;
   if (config.triggers && queueUrl)
     throw new UsageError("--trigger-queries runs its probes here: it does not go with --queue");
