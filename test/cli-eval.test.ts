@@ -1,44 +1,14 @@
 import { existsSync, readdirSync } from "node:fs";
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { evalNoSkill, runCli } from "./helpers/cli.js";
+import { evalNoSkill, runCli, simWorldEval, SIM_WORLD_TASKS as worldTasks } from "./helpers/cli.js";
 import { startFakeOpenAI } from "./helpers/fake-openai.js";
-import { FIXTURE_SKILLS, REPO } from "./helpers/paths.js";
-
-const world = join(REPO, "examples", "sim-world");
-const seedSkill = join(world, "skills", "csv-analyst");
-const worldTasks = join(world, "tasks.jsonl");
+import { filesUnder, tempDir, writeTasks } from "./helpers/files.js";
+import { FIXTURE_SKILLS, SEED_SKILL as seedSkill } from "./helpers/paths.js";
 
 /** `skillgrad eval` of the seed skill on the sim world with the sim model (a simulation). */
-const simEval = (runsDir: string, ...extra: string[]) => [
-  "eval",
-  "--skill",
-  seedSkill,
-  "--tasks",
-  worldTasks,
-  "--model",
-  "sim",
-  "--runs-dir",
-  runsDir,
-  ...extra,
-];
-
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "sg-eval-"));
-}
-
-async function writeTasks(dir: string, lines: object[]): Promise<string> {
-  const path = join(dir, "tasks.jsonl");
-  await writeFile(path, lines.map((line) => JSON.stringify(line)).join("\n"));
-  return path;
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-}
+const simEval = (runsDir: string, ...extra: string[]) => simWorldEval("sim", runsDir, ...extra);
 
 describe("skillgrad eval on the sim world (a simulation)", () => {
   it("runs every task, prints the summary as JSON, and writes the whole run folder", async () => {

@@ -1,33 +1,20 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { CLI, runCli } from "./helpers/cli.js";
+import {
+  CLI,
+  errorLines,
+  evalNoSkill,
+  hasStack,
+  runCli,
+  simWorldEval,
+  SIM_WORLD_TASKS as worldTasks,
+} from "./helpers/cli.js";
 import { startFakeOpenAI } from "./helpers/fake-openai.js";
-import { REPO } from "./helpers/paths.js";
-
-const seedSkill = join(REPO, "examples", "sim-world", "skills", "csv-analyst");
-const worldTasks = join(REPO, "examples", "sim-world", "tasks.jsonl");
-
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "sg-faults-"));
-}
-
-async function writeTasks(dir: string, lines: object[]): Promise<string> {
-  const path = join(dir, "tasks.jsonl");
-  await writeFile(path, lines.map((line) => JSON.stringify(line)).join("\n"));
-  return path;
-}
-
-const errorLines = (stderr: string) => stderr.split("\n").filter((line) => line.startsWith("skillgrad:"));
-const hasStack = (text: string) => /\n\s+at /.test(text);
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-}
+import { filesUnder, tempDir, writeTasks } from "./helpers/files.js";
+import { SEED_SKILL as seedSkill } from "./helpers/paths.js";
 
 /** Whether this machine lets a test mount a private tmpfs (a mount namespace; a user namespace too when not root). */
 const UNSHARE = process.getuid?.() === 0 ? ["-m"] : ["-rm"];
@@ -66,18 +53,16 @@ describe("a model service that refuses every request (a local fake server)", () 
       { id: "second", prompt: "what is 3+1?", expected: "4" },
       { id: "third", prompt: "what is 1+3?", expected: "4" },
     ]);
-    const result = await runCli([
-      "eval",
-      "--no-skill",
-      "--tasks",
-      tasks,
-      "--model",
-      `openai-compatible:${server.url}#m`,
-      "--runs-dir",
-      join(dir, "runs"),
-      "--concurrency",
-      "1",
-    ]);
+    const result = await runCli(
+      evalNoSkill(
+        tasks,
+        `openai-compatible:${server.url}#m`,
+        "--runs-dir",
+        join(dir, "runs"),
+        "--concurrency",
+        "1",
+      ),
+    );
     expect(result.code).toBe(1);
     expect(errorLines(result.stderr)).toHaveLength(1);
     expect(result.stderr).toMatch(/refused the request \(HTTP 400: Unsupported parameter: 'tool_choice'/);
@@ -107,17 +92,9 @@ describe("a model service that refuses every request (a local fake server)", () 
       { id: "huge", prompt: "HUGE: what is 2+2?", expected: "4" },
       { id: "fine", prompt: "what is 2+2?", expected: "4" },
     ]);
-    const result = await runCli([
-      "eval",
-      "--no-skill",
-      "--tasks",
-      tasks,
-      "--model",
-      `openai-compatible:${server.url}#m`,
-      "--runs-dir",
-      join(dir, "runs"),
-      "--json",
-    ]);
+    const result = await runCli(
+      evalNoSkill(tasks, `openai-compatible:${server.url}#m`, "--runs-dir", join(dir, "runs"), "--json"),
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
       runs: 2,
@@ -368,23 +345,9 @@ describe("quotas and budgets on eval", () => {
 
   it("eval --max-calls stops cleanly, reporting the runs not made", async () => {
     const dir = await tempDir();
-    const result = await runCli([
-      "eval",
-      "--skill",
-      seedSkill,
-      "--tasks",
-      worldTasks,
-      "--model",
-      "sim",
-      "--runs-dir",
-      dir,
-      "--no-cache",
-      "--concurrency",
-      "1",
-      "--max-calls",
-      "7",
-      "--json",
-    ]);
+    const result = await runCli(
+      simWorldEval("sim", dir, "--no-cache", "--concurrency", "1", "--max-calls", "7", "--json"),
+    );
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({ status: "stopped" });
@@ -392,21 +355,7 @@ describe("quotas and budgets on eval", () => {
     expect(summary.calls).toBeLessThanOrEqual(7);
     expect(summary.runs).toBeGreaterThan(0);
     expect(summary.runs + summary.notRun).toBe(60);
-    const text = await runCli([
-      "eval",
-      "--skill",
-      seedSkill,
-      "--tasks",
-      worldTasks,
-      "--model",
-      "sim",
-      "--runs-dir",
-      dir,
-      "--no-cache",
-      "--max-calls",
-      "3",
-      "--quiet",
-    ]);
+    const text = await runCli(simWorldEval("sim", dir, "--no-cache", "--max-calls", "3", "--quiet"));
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^stopped {5}budget reached: .* task run\(s\) not made/);
   });
@@ -425,23 +374,21 @@ describe("quotas and budgets on eval", () => {
       dir,
       [1, 2, 3, 4].map((n) => ({ id: `t${n}`, prompt: `what is ${n}+0?`, expected: String(n) })),
     );
-    const result = await runCli([
-      "eval",
-      "--no-skill",
-      "--tasks",
-      tasks,
-      "--model",
-      model,
-      "--config",
-      config,
-      "--runs-dir",
-      join(dir, "runs"),
-      "--concurrency",
-      "1",
-      "--max-cost",
-      "0.15",
-      "--json",
-    ]);
+    const result = await runCli(
+      evalNoSkill(
+        tasks,
+        model,
+        "--config",
+        config,
+        "--runs-dir",
+        join(dir, "runs"),
+        "--concurrency",
+        "1",
+        "--max-cost",
+        "0.15",
+        "--json",
+      ),
+    );
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({ status: "stopped", runs: 2, notRun: 2, calls: 2 });

@@ -20,7 +20,7 @@ const setup = useQueueWorkers({
 });
 
 const evalArgs = (runsDir: string, ...extra: string[]) =>
-  simWorldEval(MODEL, runsDir, "--config", config, "--no-cache", ...extra);
+  simWorldEval(MODEL, runsDir, "--config", config, "--no-cache", "--json", ...extra);
 
 interface LedgerLine {
   cacheHit: boolean;

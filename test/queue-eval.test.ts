@@ -30,12 +30,12 @@ describe("eval on three queue workers (sim: a simulation)", () => {
 
   it("grades every task as a local run does, each rollout once", async () => {
     const { tmp } = setup;
-    const local = await runCli(simWorldEval(MODEL, join(tmp, "local"), "--repeat", "2"), {
+    const local = await runCli(simWorldEval(MODEL, join(tmp, "local"), "--repeat", "2", "--json"), {
       timeoutMs: 180_000,
     });
     expect(local.code, local.stderr).toBe(0);
     const queued = await runCli(
-      simWorldEval(MODEL, join(tmp, "queued"), "--repeat", "2", "--queue", setup.redis.url(DB)),
+      simWorldEval(MODEL, join(tmp, "queued"), "--repeat", "2", "--queue", setup.redis.url(DB), "--json"),
       { timeoutMs: 180_000 },
     );
     expect(queued.code, queued.stderr).toBe(0);

@@ -40,10 +40,10 @@ describe("inputs in a shared folder (sim: a simulation)", () => {
   it("an eval on two workers grades every task as a local run does; no input goes through Redis", async () => {
     const { redis, tmp } = setup;
     const inputs = inputsOf();
-    const local = await runCli(simWorldEval(MODEL, join(tmp, "local")), { timeoutMs: 180_000 });
+    const local = await runCli(simWorldEval(MODEL, join(tmp, "local"), "--json"), { timeoutMs: 180_000 });
     expect(local.code, local.stderr).toBe(0);
     const queued = await runCli(
-      simWorldEval(MODEL, join(tmp, "queued"), "--queue", redis.url(DB), "--input-store", inputs),
+      simWorldEval(MODEL, join(tmp, "queued"), "--queue", redis.url(DB), "--input-store", inputs, "--json"),
       { timeoutMs: 180_000 },
     );
     expect(queued.code, queued.stderr).toBe(0);
@@ -90,6 +90,7 @@ describe("inputs in a shared folder (sim: a simulation)", () => {
         "--input-store",
         inputsOf(),
         "--quiet",
+        "--json",
       ),
       { timeoutMs: 120_000 },
     );
@@ -103,7 +104,7 @@ describe("inputs in a shared folder (sim: a simulation)", () => {
 
   it("--input-store without --queue is a usage error", async () => {
     const result = await runCli(
-      simWorldEval(MODEL, join(setup.tmp, "no-queue"), "--input-store", inputsOf()),
+      simWorldEval(MODEL, join(setup.tmp, "no-queue"), "--input-store", inputsOf(), "--json"),
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(

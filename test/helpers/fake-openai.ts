@@ -12,6 +12,10 @@ export interface ChatRequest {
   messages: Array<{ role: string; content: unknown }>;
   /** All message text joined, to tell tasks apart. */
   text: string;
+  /** The request's path and query, as the client sent them (e.g. /v1/chat/completions?api-key=…). */
+  url: string;
+  /** Its Authorization header, if it had one. */
+  authorization?: string;
 }
 
 /**
@@ -25,7 +29,12 @@ export async function startFakeOpenAI(answer: (request: ChatRequest, index: numb
     for await (const chunk of req) raw += chunk;
     const body = JSON.parse(raw || "{}") as { messages?: ChatRequest["messages"] };
     const messages = body.messages ?? [];
-    const request = { messages, text: messages.map((m) => JSON.stringify(m.content)).join("\n") };
+    const request: ChatRequest = {
+      messages,
+      text: messages.map((m) => JSON.stringify(m.content)).join("\n"),
+      url: req.url ?? "",
+      ...(req.headers.authorization !== undefined ? { authorization: req.headers.authorization } : {}),
+    };
     let reply = answer(request, count++);
     while ("delayMs" in reply) {
       const { delayMs, reply: later } = reply;
