@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { evalNoSkill, runCli, simWorldEval, SIM_WORLD_TASKS as worldTasks } from "./helpers/cli.js";
-import { startFakeOpenAI } from "./helpers/fake-openai.js";
+import { useFakeOpenAI } from "./helpers/fake-openai.js";
 import { filesUnder, tempDir, writeTasks } from "./helpers/files.js";
 import { FIXTURE_SKILLS, SEED_SKILL as seedSkill } from "./helpers/paths.js";
 
@@ -133,16 +133,13 @@ describe("skillgrad eval with bad input", () => {
 });
 
 describe("skillgrad eval against a local OpenAI-compatible server", () => {
-  let server: Awaited<ReturnType<typeof startFakeOpenAI>> | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const fake = useFakeOpenAI();
+  let server: Awaited<ReturnType<typeof fake.start>> | undefined;
 
   const model = () => `openai-compatible:${server?.url}#fake`;
 
   it("grades an agent that loops to max turns, crashes or times out as failed, and goes on", async () => {
-    server = await startFakeOpenAI((request) => {
+    server = await fake.start((request) => {
       if (request.text.includes("LOOP")) return { toolCall: { name: "list_files", arguments: {} } };
       if (request.text.includes("CRASH")) return { status: 200, body: "this is not JSON" };
       if (request.text.includes("SLOW"))
@@ -193,7 +190,7 @@ describe("skillgrad eval against a local OpenAI-compatible server", () => {
   });
 
   it("runs the agent's shell commands in the sandbox (Python with openpyxl, the workspace files, no secrets)", async () => {
-    server = await startFakeOpenAI((request) => {
+    server = await fake.start((request) => {
       const toolMessages = request.messages.filter((m) => m.role === "tool");
       if (toolMessages.length === 0) {
         const script =
@@ -226,7 +223,7 @@ describe("skillgrad eval against a local OpenAI-compatible server", () => {
 
   it("stops with a clear error when the endpoint goes away, keeping the completed work", async () => {
     let calls = 0;
-    server = await startFakeOpenAI(() => {
+    server = await fake.start(() => {
       calls++;
       return { toolCall: { name: "finish", arguments: { answer: "4" } } };
     });

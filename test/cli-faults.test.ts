@@ -2,17 +2,18 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { cp, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   CLI,
   errorLines,
   evalNoSkill,
   hasStack,
   runCli,
+  simOptimize,
   simWorldEval,
   SIM_WORLD_TASKS as worldTasks,
 } from "./helpers/cli.js";
-import { startFakeOpenAI } from "./helpers/fake-openai.js";
+import { useFakeOpenAI } from "./helpers/fake-openai.js";
 import { filesUnder, tempDir, writeTasks } from "./helpers/files.js";
 import { SEED_SKILL as seedSkill } from "./helpers/paths.js";
 
@@ -30,14 +31,10 @@ function inMountNamespace(script: string): { code: number; stdout: string; stder
 }
 
 describe("a model service that refuses every request (a local fake server)", () => {
-  let server: Awaited<ReturnType<typeof startFakeOpenAI>> | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const fake = useFakeOpenAI();
 
   it("stops eval on a systemic HTTP 400 with one masked line, keeping the completed runs", async () => {
-    server = await startFakeOpenAI((_request, index) =>
+    const server = await fake.start((_request, index) =>
       index === 0
         ? { toolCall: { name: "finish", arguments: { answer: "4" } } }
         : {
@@ -77,7 +74,7 @@ describe("a model service that refuses every request (a local fake server)", () 
   });
 
   it("a context-length 400 fails that one task and the evaluation goes on", async () => {
-    server = await startFakeOpenAI((request) =>
+    const server = await fake.start((request) =>
       request.text.includes("HUGE")
         ? {
             status: 400,
@@ -104,24 +101,20 @@ describe("a model service that refuses every request (a local fake server)", () 
   });
 
   it("stops optimize on a systemic 400 from the optimizer model, saying how to resume", async () => {
-    server = await startFakeOpenAI(() => ({
+    const server = await fake.start(() => ({
       status: 400,
       body: JSON.stringify({ error: { message: "response_format is not supported by this model" } }),
     }));
     const dir = await tempDir();
     const result = await runCli(
-      [
-        "optimize",
-        "--bench",
-        "sim",
-        "--model",
+      simOptimize(
         "sim",
         "--optimizer-model",
         `openai-compatible:${server.url}#m`,
         "--runs-dir",
         "runs",
         "--quiet",
-      ],
+      ),
       { cwd: dir },
     );
     expect(result.code).toBe(1);
@@ -173,19 +166,9 @@ describe("clear errors instead of crashes", () => {
 
   it("names a damaged state.json or config.json on resume", async () => {
     const dir = await tempDir();
-    const first = await runCli([
-      "optimize",
-      "--bench",
-      "sim",
-      "--model",
-      "sim",
-      "--iterations",
-      "1",
-      "--runs-dir",
-      dir,
-      "--json",
-      "--quiet",
-    ]);
+    const first = await runCli(
+      simOptimize("sim", "--iterations", "1", "--runs-dir", dir, "--json", "--quiet"),
+    );
     expect(first.code, first.stderr).toBe(0);
     const runDir = JSON.parse(first.stdout).runDir as string;
     const state = await readFile(join(runDir, "state.json"), "utf8");
@@ -230,20 +213,18 @@ describe("clear errors instead of crashes", () => {
   });
 
   it("warns when the split leaves no validation or test tasks", async () => {
-    const result = await runCli([
-      "optimize",
-      "--bench",
-      "sim",
-      "--model",
-      "sim",
-      "--split",
-      "ratio:pool=1",
-      "--iterations",
-      "1",
-      "--runs-dir",
-      await tempDir(),
-      "--json",
-    ]);
+    const result = await runCli(
+      simOptimize(
+        "sim",
+        "--split",
+        "ratio:pool=1",
+        "--iterations",
+        "1",
+        "--runs-dir",
+        await tempDir(),
+        "--json",
+      ),
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain("warning: the split has no validation tasks");
     expect(result.stderr).toContain("warning: the split has no test tasks");
@@ -337,11 +318,7 @@ describe("clear errors instead of crashes", () => {
 });
 
 describe("quotas and budgets on eval", () => {
-  let server: Awaited<ReturnType<typeof startFakeOpenAI>> | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const fake = useFakeOpenAI();
 
   it("eval --max-calls stops cleanly, reporting the runs not made", async () => {
     const dir = await tempDir();
@@ -361,7 +338,7 @@ describe("quotas and budgets on eval", () => {
   });
 
   it("eval --max-cost stops before the call that would go over the dollars", async () => {
-    server = await startFakeOpenAI(() => ({ toolCall: { name: "finish", arguments: { answer: "4" } } }));
+    const server = await fake.start(() => ({ toolCall: { name: "finish", arguments: { answer: "4" } } }));
     const dir = await tempDir();
     const model = `openai-compatible:${server.url}#m`;
     // the fake server reports 100 input and 10 output tokens per call: $0.10 a call at these prices
@@ -399,23 +376,21 @@ describe("quotas and budgets on eval", () => {
     const dir = await tempDir();
     const config = join(dir, "config.json");
     await writeFile(config, JSON.stringify({ rateLimits: { openai: { rpm: 500, tpm: 200000 } } }));
-    const result = await runCli([
-      "optimize",
-      "--bench",
-      "sim",
-      "--model",
-      "sim",
-      "--iterations",
-      "1",
-      "--config",
-      config,
-      "--rpm",
-      "100000",
-      "--runs-dir",
-      join(dir, "runs"),
-      "--json",
-      "--quiet",
-    ]);
+    const result = await runCli(
+      simOptimize(
+        "sim",
+        "--iterations",
+        "1",
+        "--config",
+        config,
+        "--rpm",
+        "100000",
+        "--runs-dir",
+        join(dir, "runs"),
+        "--json",
+        "--quiet",
+      ),
+    );
     expect(result.code, result.stderr).toBe(0);
     const saved = JSON.parse(await readFile(join(JSON.parse(result.stdout).runDir, "config.json"), "utf8"));
     expect(saved.configFile.rateLimits).toEqual({

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { evalNoSkill, runCli } from "./helpers/cli.js";
-import { startFakeOpenAI } from "./helpers/fake-openai.js";
+import { useFakeOpenAI } from "./helpers/fake-openai.js";
 import { filesUnder, tempDir } from "./helpers/files.js";
 
 /**
@@ -10,12 +10,7 @@ import { filesUnder, tempDir } from "./helpers/files.js";
  * 127.0.0.1 that echoes back what it was sent (the URL with its query key, the Authorization header).
  */
 
-let server: Awaited<ReturnType<typeof startFakeOpenAI>> | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const fake = useFakeOpenAI();
 
 async function taskDir(): Promise<{ dir: string; tasks: string }> {
   const dir = await tempDir();
@@ -40,7 +35,7 @@ function expectNowhere(files: Array<{ path: string; text: string }>, secrets: st
 describe("secrets in run folders", () => {
   it("masks a key in the base URL's query, echoed back in every answer, in every file of the run", async () => {
     const queryKey = "query-key-5f1e9a7c3b";
-    server = await startFakeOpenAI((request) => ({
+    const server = await fake.start((request) => ({
       toolCall: { name: "finish", arguments: { answer: `I was called at ${request.url}` } },
     }));
     const { dir, tasks } = await taskDir();
@@ -69,7 +64,7 @@ describe("secrets in run folders", () => {
 
   it("masks a user:password in the base URL, in the run folder and on stderr", async () => {
     const password = "hunter2-pass-8d0c6b";
-    server = await startFakeOpenAI(() => ({
+    const server = await fake.start(() => ({
       toolCall: { name: "finish", arguments: { answer: "never reached" } },
     }));
     const { dir, tasks } = await taskDir();
@@ -90,7 +85,7 @@ describe("secrets in run folders", () => {
     ["an sk- key", "sk-live-ECHOED0123456789abcdef"],
     ["a key of any other shape", "live-key-7f3a9c2e41d8"],
   ])("masks %s that the server echoes back in a 401 error body", async (_, key) => {
-    server = await startFakeOpenAI((request) => ({
+    const server = await fake.start((request) => ({
       status: 401,
       body: JSON.stringify({
         error: { message: `Incorrect API key provided: ${request.authorization}. Your key: ${key}` },

@@ -103,3 +103,8 @@ export function triggersArgs(
     ...flags,
   ];
 }
+
+/** `skillgrad optimize` on the sim benchmark (a simulation) with `model`; flags follow. */
+export function simOptimize(model: string, ...flags: string[]): string[] {
+  return ["optimize", "--bench", "sim", "--model", model, ...flags];
+}

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 
 /** What the fake server answers to one chat completion request. */
 export type FakeReply =
@@ -82,5 +83,23 @@ export async function startFakeOpenAI(answer: (request: ChatRequest, index: numb
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * For a describe block (or a file) whose tests each start their own fake server: `start` one in a
+ * test, and it is closed after that test.
+ */
+export function useFakeOpenAI(): { start: typeof startFakeOpenAI } {
+  let server: Awaited<ReturnType<typeof startFakeOpenAI>> | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  return {
+    async start(answer) {
+      server = await startFakeOpenAI(answer);
+      return server;
+    },
   };
 }
