@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BlobCache, BlobStore, InputRejected, sha256 } from "../src/queue/blobs.js";
+import { BlobCache, InputRejected, sha256 } from "../src/queue/blobs.js";
 import { packSkill, packTask } from "../src/queue/inputs.js";
 import { JOB_FORMAT, type RolloutJob } from "../src/queue/job.js";
+import { RedisInputStore } from "../src/queue/redis-store.js";
 import { loadSkill } from "../src/skill/index.js";
 import { loadTasks } from "../src/tasks/load.js";
 import { runCli } from "./helpers/cli.js";
@@ -57,11 +58,12 @@ async function freshJob(): Promise<{ job: RolloutJob; fileSha: string }> {
     `${JSON.stringify({ id: "t1", prompt: "data.csv: what is the total of amount?", files: ["data.csv"], expected: "1" })}\n`,
   );
   const [task] = await loadTasks(join(dir, "tasks.jsonl"));
-  const store = new BlobStore(client);
+  const store = new RedisInputStore(client);
   const skill = await loadSkill(seedSkill);
   const job: RolloutJob = {
     format: JOB_FORMAT,
     key: { run: `refuse-${randomBytes(3).toString("hex")}`, version: "x", task: "t1", repeat: 0 },
+    inputs: "redis",
     skill: await packSkill(skill, store),
     task: await packTask(task as NonNullable<typeof task>, store, { exclude: [] }),
     models: { executor: "sim" },
@@ -164,7 +166,7 @@ describe("a worker's checks (sim: a simulation)", () => {
 
 describe("the worker's input cache", () => {
   it("fetches again a cached copy that no longer matches its hash, and refuses bytes that do not", async () => {
-    const store = new BlobStore(client);
+    const store = new RedisInputStore(client);
     const dir = join(tmp, "cache-unit");
     const cache = new BlobCache(dir, store);
     const sha = await store.put(Buffer.from("hello queue"), "a test input");
@@ -176,7 +178,7 @@ describe("the worker's input cache", () => {
     await writeFile(path, "damaged again");
     await expect(cache.file(sha, "a test input")).rejects.toBeInstanceOf(InputRejected);
     await expect(cache.file("0".repeat(64), "a missing input")).rejects.toThrow(
-      /is not in the queue's store/,
+      /is not in the queue's Redis: it expired or was never sent/,
     );
   });
 });

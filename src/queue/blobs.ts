@@ -1,20 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { Redis } from "ioredis";
 import { SkillgradError } from "../errors.js";
-import { PREFIX } from "./redis.js";
-
-/** How long an input stays in Redis after it was last sent (a resumed run sends it again). */
-export const BLOB_TTL_SEC = 7 * 24 * 3600;
-/** Bigger inputs do not go through Redis. */
-export const MAX_BLOB_BYTES = 256 * 1024 * 1024;
+import type { InputStore } from "./input-store.js";
 
 export function sha256(bytes: Uint8Array | string): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-const blobKey = (sha: string) => `${PREFIX}:blob:${sha}`;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /** A worker will not run a job whose inputs are missing or do not match their content hash. */
@@ -25,45 +18,25 @@ export class InputRejected extends SkillgradError {
   }
 }
 
-/** Content-addressed inputs in Redis: each stored once under the sha256 of its bytes. */
-export class BlobStore {
-  private readonly sent = new Set<string>();
-
-  constructor(private readonly redis: Redis) {}
-
-  /** Stores bytes (once per process) and returns their sha256. */
-  async put(bytes: Buffer, what: string): Promise<string> {
-    const sha = sha256(bytes);
-    if (this.sent.has(sha)) return sha;
-    if (bytes.length > MAX_BLOB_BYTES) {
-      throw new SkillgradError(
-        `${what} is ${Math.round(bytes.length / 2 ** 20)} MiB: inputs sent through the queue may be at most ${MAX_BLOB_BYTES / 2 ** 20} MiB`,
-      );
-    }
-    // written even when present: the coordinator's copy is the true one, and its expiry starts again
-    await this.redis.set(blobKey(sha), bytes, "EX", BLOB_TTL_SEC);
-    this.sent.add(sha);
-    return sha;
-  }
-
-  async get(sha: string): Promise<Buffer | null> {
-    return this.redis.getBuffer(blobKey(sha));
-  }
+/** A content hash as the stores take it: 64 lowercase hex digits, so it is safe in a key or a path. */
+export function checkedSha(sha: string, what = "an input"): string {
+  if (!SHA256.test(sha)) throw new InputRejected(`${what} has no valid content hash (${sha.slice(0, 80)})`);
+  return sha;
 }
 
 /**
  * A worker's local copies of inputs, by content hash. Every use checks the bytes against the hash:
- * a damaged copy is fetched again; bytes from Redis that do not match their hash are refused.
+ * a damaged copy is fetched again; bytes from the store that do not match their hash are refused.
  */
 export class BlobCache {
   constructor(
     private readonly dir: string,
-    private readonly store: BlobStore,
+    private readonly store: InputStore,
   ) {}
 
   /** A local file holding the bytes whose sha256 is `sha`. */
   async file(sha: string, what: string): Promise<string> {
-    if (!SHA256.test(sha)) throw new InputRejected(`${what} has no valid content hash (${sha})`);
+    checkedSha(sha, what);
     const path = join(this.dir, sha.slice(0, 2), sha);
     const cached = await readFile(path).catch(() => undefined);
     if (cached && sha256(cached) === sha) return path;
@@ -71,11 +44,13 @@ export class BlobCache {
     const bytes = await this.store.get(sha);
     if (bytes === null) {
       throw new InputRejected(
-        `${what} (sha256 ${sha.slice(0, 12)}) is not in the queue's store: it expired or was never sent; run the coordinator again`,
+        `${what} (sha256 ${sha.slice(0, 12)}) is not in ${this.store.label}: ${this.store.missingHint}`,
       );
     }
     if (sha256(bytes) !== sha) {
-      throw new InputRejected(`${what} failed its hash check: the bytes in the queue are not sha256 ${sha}`);
+      throw new InputRejected(
+        `${what} failed its hash check: the bytes in ${this.store.label} are not sha256 ${sha}`,
+      );
     }
     await mkdir(dirname(path), { recursive: true });
     const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;

@@ -13,7 +13,7 @@ import {
 } from "../models/index.js";
 import { skillHash } from "../skill/index.js";
 import type { Task } from "../tasks/types.js";
-import { BlobStore } from "./blobs.js";
+import type { InputStore } from "./input-store.js";
 import { packSkill, packTask, type SkillRef, type TaskRef } from "./inputs.js";
 import {
   JOB_FORMAT,
@@ -45,6 +45,8 @@ export interface QueueRolloutsOptions {
   /** The coordinator's hub: workers' ledger lines are added to it (and so to the run's ledger). */
   hub: ModelHub;
   budget: RedisBudget;
+  /** Where the run's inputs go for the workers: Redis, or a shared folder (--input-store). */
+  store: InputStore;
   /** The run's budget, shared with every worker through Redis. */
   limits: Budget;
   models: { executor: string; judge?: string };
@@ -78,7 +80,6 @@ export class QueueRollouts implements RolloutRunner {
   readonly inFlight = Number.POSITIVE_INFINITY;
   private readonly queue: Queue;
   private readonly events: QueueEvents;
-  private readonly store: BlobStore;
   private readonly waiters = new Map<string, Waiter>();
   private readonly inProgress = new Map<string, Promise<RolloutResult>>();
   /** Attempts whose ledger lines are in the run's ledger (from the ledger itself on a resume). */
@@ -98,7 +99,6 @@ export class QueueRollouts implements RolloutRunner {
     this.events = new QueueEvents(QUEUE_NAME, { connection, prefix: PREFIX });
     this.queue.on("error", () => {});
     this.events.on("error", () => {});
-    this.store = new BlobStore(options.redis);
     for (const entry of options.hub.entries()) if (entry.rollout) this.accounted.add(entry.rollout.attempt);
     this.events.on("completed", ({ jobId, returnvalue }) => {
       this.finished(jobId, { returnvalue });
@@ -198,19 +198,20 @@ export class QueueRollouts implements RolloutRunner {
     if (skill) {
       skillRef = this.skills.get(key.version);
       if (!skillRef) {
-        skillRef = packSkill(skill, this.store);
+        skillRef = packSkill(skill, this.options.store);
         this.skills.set(key.version, skillRef);
       }
     }
     let taskRef = this.tasks.get(task);
     if (!taskRef) {
-      taskRef = packTask(task, this.store, { exclude: this.options.exclude });
+      taskRef = packTask(task, this.options.store, { exclude: this.options.exclude });
       this.tasks.set(task, taskRef);
     }
     const { models } = this.options;
     return {
       format: JOB_FORMAT,
       key,
+      inputs: this.options.store.kind,
       skill: skillRef ? await skillRef : null,
       task: await taskRef,
       models: {
@@ -341,7 +342,7 @@ export class QueueRollouts implements RolloutRunner {
     }
   }
 
-  /** A finished run leaves nothing in Redis but its inputs (shared by hash, they expire by themselves). */
+  /** A finished run leaves nothing in Redis but its inputs (shared by hash, they expire by themselves; a folder store's stay). */
   private async forgetRun(): Promise<void> {
     const { redis, runId } = this.options;
     for (const jobId of await redis.smembers(runJobsKey(runId))) {

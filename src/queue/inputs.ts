@@ -1,6 +1,6 @@
 /**
- * A rollout's inputs travel by content hash: the coordinator stores each file once in Redis under
- * the sha256 of its bytes and puts only hashes in the job; a worker fetches what it lacks, checks
+ * A rollout's inputs travel by content hash: the coordinator stores each file once in the run's
+ * input store (Redis, or a shared folder) under the sha256 of its bytes and puts only hashes in the job; a worker fetches what it lacks, checks
  * every file against its hash, keeps it in its cache, and refuses the job when anything fails.
  *
  * - a skill version: every file of the package, and the whole package is checked once more
@@ -19,7 +19,8 @@ import { SkillgradError } from "../errors.js";
 import { isInside } from "../skill/files.js";
 import { loadSkill, type Skill, skillHash } from "../skill/index.js";
 import type { GraderSpec, Task } from "../tasks/types.js";
-import { type BlobCache, type BlobStore, InputRejected, sha256 } from "./blobs.js";
+import { type BlobCache, InputRejected, sha256 } from "./blobs.js";
+import type { InputStore } from "./input-store.js";
 
 const fileRef = z.object({ path: z.string().min(1), sha256: z.string(), executable: z.boolean() });
 type FileRef = z.infer<typeof fileRef>;
@@ -53,7 +54,7 @@ const SKIPPED_DIRS = new Set([".git", ".hg", ".svn", "node_modules", "__pycache_
 const isExecutable = (mode: number) => (mode & 0o111) !== 0;
 
 /** Sends a skill version's files; what a job names it by. */
-export async function packSkill(skill: Skill, store: BlobStore): Promise<SkillRef> {
+export async function packSkill(skill: Skill, store: InputStore): Promise<SkillRef> {
   const files: FileRef[] = [];
   const put = async (path: string, bytes: Buffer, expected?: string) => {
     if (expected !== undefined && sha256(bytes) !== expected) {
@@ -85,7 +86,7 @@ export interface PackTaskOptions {
 }
 
 /** Sends a task's files; the task as a job carries it. */
-export async function packTask(task: Task, store: BlobStore, options: PackTaskOptions): Promise<TaskRef> {
+export async function packTask(task: Task, store: InputStore, options: PackTaskOptions): Promise<TaskRef> {
   const files: FileRef[] = [];
   for (const file of task.files) {
     for (const found of await listFiles(resolve(file.from), [], `task ${task.id}'s input ${file.from}`)) {
@@ -122,7 +123,7 @@ function graderType(spec: GraderSpec | undefined): string | undefined {
   return typeof spec === "string" ? spec : spec?.type;
 }
 
-async function packTree(dir: string, store: BlobStore, exclude: string[]): Promise<string> {
+async function packTree(dir: string, store: InputStore, exclude: string[]): Promise<string> {
   const found = await listFiles(
     resolve(dir),
     exclude.map((path) => resolve(path)),

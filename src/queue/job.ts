@@ -2,10 +2,11 @@ import { z } from "zod";
 import { ledgerEntrySchema } from "../models/index.js";
 import { priceOverridesSchema } from "../models/prices.js";
 import { sha256 } from "./blobs.js";
+import { INPUT_STORE_KINDS } from "./input-store.js";
 import { skillRefSchema, taskRefSchema } from "./inputs.js";
 
 /** Bumped when a job's shape changes: a worker refuses jobs of another version. */
-export const JOB_FORMAT = 1;
+export const JOB_FORMAT = 2;
 
 /** What makes a rollout one rollout: it is run, graded and paid for once per key. */
 export interface RolloutKey {
@@ -39,6 +40,8 @@ export type JobHubSettings = z.infer<typeof hubSettingsSchema>;
 export const rolloutJobSchema = z.object({
   format: z.literal(JOB_FORMAT),
   key: z.object({ run: z.string(), version: z.string(), task: z.string(), repeat: z.number() }),
+  /** The kind of store the job's inputs are in (where it is, each worker is told itself). */
+  inputs: z.enum(INPUT_STORE_KINDS),
   skill: skillRefSchema.nullable(),
   task: taskRefSchema,
   /** Model strings of the roles a rollout uses (keys stay on the worker, in its environment). */

@@ -13,7 +13,9 @@ import { needsJudge } from "../graders/index.js";
 import { BudgetExceededError, type LedgerEntry, ModelHub, type ModelRole } from "../models/index.js";
 import { resolveSandboxMode } from "../sandbox/mode.js";
 import { VERSION } from "../version.js";
-import { BlobCache, BlobStore, InputRejected } from "./blobs.js";
+import { BlobCache, InputRejected } from "./blobs.js";
+import type { FolderInputStore } from "./folder-store.js";
+import type { InputStore, InputStoreKind } from "./input-store.js";
 import { type InputCache, unpackSkill, unpackTask } from "./inputs.js";
 import {
   failureReason,
@@ -24,6 +26,7 @@ import {
   rolloutJobSchema,
 } from "./job.js";
 import { bullConnection, PREFIX, QUEUE_NAME } from "./redis.js";
+import { RedisInputStore } from "./redis-store.js";
 import { RedisBudget } from "./shared-budget.js";
 import { pushUnfinished } from "./unfinished.js";
 import type { QueueAddress } from "./url.js";
@@ -36,6 +39,8 @@ export interface WorkerOptions {
   concurrency: number;
   /** Where inputs (by hash) and model responses are cached. */
   cacheDir: string;
+  /** The shared folder the coordinator puts inputs in (--input-store); without it, only Redis's. */
+  inputStore?: FolderInputStore;
   /** How the worker shows in `skillgrad workers` (default host:pid). */
   name?: string;
   /** Take jobs that ask for no sandbox (the coordinator's --sandbox none); default: refuse them. */
@@ -67,10 +72,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const name = options.name ?? `${hostname()}:${process.pid}`;
   // fail closed before taking any job: no working sandbox, no worker (unless explicitly allowed)
   if (!options.allowNoSandbox) resolveSandboxMode("auto");
-  const store = new BlobStore(options.redis);
-  const cache: InputCache = {
+  // one local cache for both: what it holds is checked by hash, whichever store it came from
+  const cacheFor = (store: InputStore): InputCache => ({
     blobs: new BlobCache(join(options.cacheDir, "blobs"), store),
     dir: join(options.cacheDir, "inputs"),
+  });
+  const caches: Partial<Record<InputStoreKind, InputCache>> = {
+    redis: cacheFor(new RedisInputStore(options.redis)),
+    ...(options.inputStore ? { folder: cacheFor(options.inputStore) } : {}),
   };
   await mkdir(options.cacheDir, { recursive: true });
   const workRoot = await mkdtemp(join(tmpdir(), "skillgrad-worker-"));
@@ -99,7 +108,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const process1 = async (job: Job): Promise<RolloutResult> => {
     record.running += 1;
     try {
-      const result = await runJob(job, name, options, cache, workRoot);
+      const result = await runJob(job, name, options, caches, workRoot);
       record.done += 1;
       return result;
     } catch (error) {
@@ -137,7 +146,7 @@ async function runJob(
   job: Job,
   name: string,
   options: WorkerOptions,
-  cache: InputCache,
+  caches: Partial<Record<InputStoreKind, InputCache>>,
   workRoot: string,
 ): Promise<RolloutResult> {
   const parsed = rolloutJobSchema.safeParse(job.data);
@@ -165,6 +174,14 @@ async function runJob(
       options,
       job,
       "the run asks to run command graders on the host (--trust-graders) and this worker does not; start the worker with --allow-host-graders to take such jobs",
+    );
+  }
+  const cache = caches[data.inputs];
+  if (!cache) {
+    throw refuse(
+      options,
+      job,
+      "the run's inputs are in a shared folder (--input-store) and this worker reads only Redis: start the worker with --input-store DIR, the folder the coordinator wrote to",
     );
   }
   const attempt = randomBytes(6).toString("hex");

@@ -24,6 +24,7 @@ import {
   checkRunsOutsideSkill,
   executionSettings,
   executorChoice,
+  openQueue,
   type RunOptions,
   stoppedRun,
 } from "../run-options.js";
@@ -145,10 +146,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     throw new UsageError(
       "--keep-workspaces keeps workspaces on this machine, and with --queue they are on the workers: leave out one of them",
     );
-  // loaded only with --queue: a local run needs neither Redis nor its client
-  const queue = options.queue
-    ? await (await import("../../queue/session.js")).QueueSession.open(options.queue)
-    : undefined;
+  const queue = await openQueue(options);
   const runsDir = resolve(options.runsDir);
   const folder = await createRunFolder(runsDir, "eval", {
     command: "eval",
@@ -165,6 +163,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     prices: config.prices ?? {},
     budget: budgetOf(options),
     ...(queue ? { queue: queue.address.shown } : {}),
+    ...(queue?.inputFolder ? { inputStore: queue.inputFolder } : {}),
   });
   const hub = new ModelHub({
     roles,

@@ -48,6 +48,7 @@ import {
   checkRunsOutsideSkill,
   executionSettings,
   executorChoice,
+  openQueue,
   type RunOptions,
   stoppedRun,
 } from "../run-options.js";
@@ -108,6 +109,8 @@ interface OptimizeRunConfig {
   triggers?: { queries: string; library: string; repeat: number; split: TriggerSplit };
   /** The queue the rollouts went to (--queue), credentials masked. */
   queue?: string;
+  /** The shared folder the rollouts' inputs went to (--input-store), for --resume. */
+  inputStore?: string;
 }
 
 export function addOptimizeOptions(command: Command): Command {
@@ -332,12 +335,11 @@ export async function optimizeCommand(options: OptimizeCliOptions): Promise<Opti
   } else {
     config = await newRunConfig(options);
   }
-  // loaded only with --queue: a local run needs neither Redis nor its client
   const queueUrl = queueToUse(options, config);
-  const queue = queueUrl
-    ? await (await import("../../queue/session.js")).QueueSession.open(queueUrl)
-    : undefined;
+  const inputStore = options.inputStore ?? (resumed ? config.inputStore : undefined);
+  const queue = await openQueue({ queue: queueUrl, inputStore });
   if (queue && !resumed) config.queue = queue.address.shown;
+  if (queue?.inputFolder) config.inputStore = queue.inputFolder;
   const feedback = config.feedback ? await loadFeedback(config.feedback) : undefined;
   if (config.triggers && queueUrl)
     throw new UsageError("--trigger-queries runs its probes here: it does not go with --queue");

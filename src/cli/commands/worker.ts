@@ -8,6 +8,7 @@ interface WorkerCliOptions {
   queue: string;
   concurrency: number;
   cacheDir?: string;
+  inputStore?: string;
   name?: string;
   allowNoSandbox: boolean;
   allowHostGraders: boolean;
@@ -34,6 +35,10 @@ export function register(program: Command): void {
     .option(
       "--cache-dir <dir>",
       "cache of inputs (by content hash) and model responses (default: ~/.cache/skillgrad/worker)",
+    )
+    .option(
+      "--input-store <dir>",
+      "the shared folder the coordinator puts inputs in (eval/optimize --input-store), as mounted here; without it the worker takes only runs whose inputs are in Redis",
     )
     .option("--name <name>", "how this worker shows in skillgrad workers (default: host:pid)")
     .option(
@@ -64,7 +69,8 @@ export function register(program: Command): void {
         "A worker runs each rollout (one task × one skill version × one repeat) with the same executor,",
         "sandbox and grader code as a local run, and sends back the trajectory, the grade and the ledger",
         "lines of its model calls. Model keys come from this machine's environment (OPENAI_API_KEY, …);",
-        "skill versions and task files come from Redis by content hash and are checked before use.",
+        "skill versions and task files come by content hash from Redis (or the --input-store folder) and",
+        "are checked before use.",
         "SIGTERM stops taking jobs and finishes the running ones; Ctrl-C stops at once, and the running",
         "rollouts go to another worker after --stall-timeout.",
         "",
@@ -76,10 +82,12 @@ export function register(program: Command): void {
     .action(async (options: WorkerCliOptions) => {
       // loaded here, not at start-up: Redis, BullMQ and the executors are needed only by a running worker
       await import("../../sim/index.js");
-      const { parseQueueUrl } = await import("../../queue/url.js");
-      const { connectRedis } = await import("../../queue/redis.js");
-      const { startWorker } = await import("../../queue/worker.js");
+      const { loadQueue } = await import("../../queue/load.js");
+      const { connectRedis, FolderInputStore, parseQueueUrl, startWorker } = await loadQueue();
       const address = parseQueueUrl(options.queue);
+      const inputStore = options.inputStore
+        ? await FolderInputStore.forReading(options.inputStore)
+        : undefined;
       const redis = await connectRedis(address);
       const say = (line: string) => {
         if (!options.quiet) process.stderr.write(`${line}\n`);
@@ -90,6 +98,7 @@ export function register(program: Command): void {
         redis,
         concurrency: options.concurrency,
         cacheDir: resolve(options.cacheDir ?? defaultCacheDir()),
+        ...(inputStore ? { inputStore } : {}),
         name,
         allowNoSandbox: options.allowNoSandbox,
         allowHostGraders: options.allowHostGraders,
@@ -102,7 +111,7 @@ export function register(program: Command): void {
       });
       setInterruptNote(`its running rollouts go to another worker after ${options.stallTimeout} s`);
       say(
-        `worker ${worker.name}: taking rollouts from ${address.shown} (concurrency ${options.concurrency}); SIGTERM finishes the running ones and stops`,
+        `worker ${worker.name}: taking rollouts from ${address.shown} (concurrency ${options.concurrency}${inputStore ? `; inputs also from ${inputStore.dir}` : ""}); SIGTERM finishes the running ones and stops`,
       );
       await new Promise<void>((done) => process.once("SIGTERM", () => done()));
       say(`worker ${worker.name}: stopping after the running rollouts`);

@@ -15,9 +15,8 @@ export function register(program: Command): void {
     )
     .option("--json", "print {workers, queue} as JSON on stdout")
     .action(async (options: WorkersCliOptions) => {
-      const { parseQueueUrl } = await import("../../queue/url.js");
-      const { connectRedis } = await import("../../queue/redis.js");
-      const { listWorkers, queueDepth } = await import("../../queue/workers-list.js");
+      const { loadQueue } = await import("../../queue/load.js");
+      const { connectRedis, listWorkers, parseQueueUrl, queueDepth } = await loadQueue();
       const address = parseQueueUrl(options.queue);
       const redis = await connectRedis(address);
       try {
