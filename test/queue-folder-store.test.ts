@@ -80,6 +80,8 @@ describe("inputs in a shared folder (sim: a simulation)", () => {
   }, 360_000);
 
   it("optimize --resume uses the folder the run started with, writing again what it needs", async () => {
+    const { redis, tmp } = setup;
+    const inputs = inputsOf();
     const runsDir = join(tmp, "optimize");
     const stopped = await runCli(
       [
