@@ -1,48 +1,17 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
+import { useModuleLog } from "./helpers/module-log.js";
 import { REPO } from "./helpers/paths.js";
 
 // Start-up speed comes from loading only what a command needs; this checks which modules load
 // (the time itself is measured by `npm run bench`, not here).
-let dir: string;
-let preload: string;
+const moduleLog = useModuleLog();
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "skillgrad-startup-"));
-  const log = join(dir, "loaded.txt");
-  await writeFile(
-    join(dir, "hooks.mjs"),
-    `import { appendFileSync } from "node:fs";
-export async function load(url, context, next) {
-  if (url.startsWith("file:")) appendFileSync(${JSON.stringify(log)}, url + "\\n");
-  return next(url, context);
-}\n`,
-  );
-  preload = join(dir, "register.mjs");
-  await writeFile(
-    preload,
-    `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`,
-  );
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
+/** The files a run loads, ours as dist/… paths. */
 async function loadedModules(args: string[]): Promise<string[]> {
-  const log = join(dir, "loaded.txt");
-  await writeFile(log, "");
-  const result = await runCli(args, { env: { NODE_OPTIONS: `--import ${preload}` } });
-  expect(result.code).toBe(0);
-  const { readFile } = await import("node:fs/promises");
   const repo = pathToFileURL(REPO).href;
-  return (await readFile(log, "utf8"))
-    .split("\n")
-    .filter((url) => url !== "")
-    .map((url) => url.replace(repo, ""));
+  return (await moduleLog.loaded(args)).map((url) => url.replace(repo, ""));
 }
 
 /**

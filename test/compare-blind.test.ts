@@ -168,5 +168,22 @@ describe("skillgrad compare: a blind judge", async () => {
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toContain("--skill-b");
+    // its agents run here: --queue is refused, not ignored
+    const queued = await runCli([
+      "compare",
+      "--skill-a",
+      SEED_SKILL,
+      "--skill-b",
+      SEED_SKILL,
+      "--tasks",
+      tasks,
+      "--model",
+      "sim",
+      "--queue",
+      "redis://127.0.0.1:1",
+    ]);
+    expect(queued.code).toBe(2);
+    expect(queued.stderr.trim().split("\n")).toHaveLength(1);
+    expect(queued.stderr).toContain("--queue goes with eval and optimize");
   });
 });

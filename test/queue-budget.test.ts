@@ -1,38 +1,26 @@
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli.js";
-import { REPO } from "./helpers/paths.js";
-import { startWorkerProcess, type TestRedis, useRedis, type WorkerProcess } from "./helpers/redis.js";
+import { describe, expect, it } from "vitest";
+import { pricedConfig, runCli, simWorldEval } from "./helpers/cli.js";
+import { useQueueWorkers } from "./helpers/queue.js";
+import { onlyRun, readJsonLines } from "./helpers/run-files.js";
 
 // --max-calls and --max-cost hold across all workers: the run's spend is counted in Redis by every
 // process that works for it. The sim (an offline simulation) is priced here and answers after 100 ms.
 const DB = 7;
 const MODEL = "sim:latency=100";
-const world = join(REPO, "examples", "sim-world");
 
-let redis: TestRedis;
-let tmp: string;
 let config: string;
-const workers: WorkerProcess[] = [];
+const setup = useQueueWorkers({
+  db: DB,
+  tmpPrefix: "sg-queue-budget-",
+  prepare: async (tmp) => {
+    config = await pricedConfig(tmp, MODEL);
+  },
+  workers: () => ["b1", "b2", "b3"].map((name) => ({ name, concurrency: 2 })),
+});
 
-const evalArgs = (runsDir: string, ...extra: string[]) => [
-  "eval",
-  "--skill",
-  join(world, "skills", "csv-analyst"),
-  "--tasks",
-  join(world, "tasks.jsonl"),
-  "--model",
-  MODEL,
-  "--config",
-  config,
-  "--no-cache",
-  "--runs-dir",
-  runsDir,
-  "--json",
-  ...extra,
-];
+const evalArgs = (runsDir: string, ...extra: string[]) =>
+  simWorldEval(MODEL, runsDir, "--config", config, "--no-cache", ...extra);
 
 interface LedgerLine {
   cacheHit: boolean;
@@ -41,39 +29,17 @@ interface LedgerLine {
 }
 
 async function ledgerOf(runsDir: string): Promise<LedgerLine[]> {
-  const [run] = (await readdir(runsDir)).filter((name) => !name.startsWith("."));
-  return (await readFile(join(runsDir, run as string, "ledger.jsonl"), "utf8"))
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line) as LedgerLine);
+  return readJsonLines(join(await onlyRun(runsDir), "ledger.jsonl"));
 }
-
-beforeAll(async () => {
-  redis = await useRedis();
-  await redis.cli("-n", String(DB), "flushdb");
-  tmp = await mkdtemp(join(tmpdir(), "sg-queue-budget-"));
-  config = join(tmp, "config.json");
-  await writeFile(
-    config,
-    JSON.stringify({ prices: { [MODEL]: { input: 3, cachedInput: 0.3, output: 15 } } }),
-  );
-  for (const name of ["b1", "b2", "b3"]) {
-    workers.push(
-      await startWorkerProcess(redis.url(DB), { name, concurrency: 2, cacheDir: join(tmp, `cache-${name}`) }),
-    );
-  }
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await redis?.stop();
-});
 
 describe("budgets across queue workers (sim: a simulation)", () => {
   it("--max-calls: the workers together make exactly as many calls as allowed, and the run stops cleanly", async () => {
-    const result = await runCli(evalArgs(join(tmp, "calls"), "--max-calls", "40", "--queue", redis.url(DB)), {
-      timeoutMs: 180_000,
-    });
+    const result = await runCli(
+      evalArgs(join(setup.tmp, "calls"), "--max-calls", "40", "--queue", setup.redis.url(DB)),
+      {
+        timeoutMs: 180_000,
+      },
+    );
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.status).toBe("stopped");
@@ -82,7 +48,7 @@ describe("budgets across queue workers (sim: a simulation)", () => {
     expect(summary.runs + summary.notRun).toBe(60);
     // every call any worker made is in the ledger (finished rollouts and the attempts the budget cut
     // short), and there are exactly 40 of them
-    const ledger = await ledgerOf(join(tmp, "calls"));
+    const ledger = await ledgerOf(join(setup.tmp, "calls"));
     const paid = ledger.filter((entry) => !entry.cacheHit);
     expect(paid).toHaveLength(40);
     expect(summary.calls).toBe(40);
@@ -90,19 +56,21 @@ describe("budgets across queue workers (sim: a simulation)", () => {
   }, 240_000);
 
   it("--max-cost: the run stops once the workers together spent the cap (overshot only by calls in flight)", async () => {
-    const full = await runCli(evalArgs(join(tmp, "full"), "--queue", redis.url(DB)), { timeoutMs: 180_000 });
+    const full = await runCli(evalArgs(join(setup.tmp, "full"), "--queue", setup.redis.url(DB)), {
+      timeoutMs: 180_000,
+    });
     expect(full.code, full.stderr).toBe(0);
     const fullCost = JSON.parse(full.stdout).costUsd as number;
     const cap = Math.round(fullCost * 0.3 * 1e6) / 1e6;
     const result = await runCli(
-      evalArgs(join(tmp, "cost"), "--max-cost", String(cap), "--queue", redis.url(DB)),
+      evalArgs(join(setup.tmp, "cost"), "--max-cost", String(cap), "--queue", setup.redis.url(DB)),
       { timeoutMs: 180_000 },
     );
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.status).toBe("stopped");
     expect(summary.stopReason).toMatch(/budget reached: \$[\d.]+ spent of at most/);
-    const ledger = await ledgerOf(join(tmp, "cost"));
+    const ledger = await ledgerOf(join(setup.tmp, "cost"));
     const spent = ledger.reduce((sum, entry) => sum + entry.costUsd, 0);
     const dearest = Math.max(...ledger.map((entry) => entry.costUsd));
     expect(spent).toBeGreaterThanOrEqual(cap);
@@ -122,17 +90,17 @@ describe("budgets across queue workers (sim: a simulation)", () => {
       "--config",
       config,
       "--runs-dir",
-      join(tmp, "optimize"),
+      join(setup.tmp, "optimize"),
       "--queue",
-      redis.url(DB),
+      setup.redis.url(DB),
       "--json",
     ];
     const stopped = await runCli([...args, "--max-calls", "60"], { timeoutMs: 240_000 });
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(JSON.parse(stopped.stdout)).toMatchObject({ status: "stopped", stoppedBy: "budget" });
-    const [run] = (await readdir(join(tmp, "optimize"))).filter((name) => !name.startsWith("."));
-    const runDir = join(tmp, "optimize", run as string);
-    const atStop = (await ledgerOf(join(tmp, "optimize"))).filter((entry) => !entry.cacheHit).length;
+    const runDir = await onlyRun(join(setup.tmp, "optimize"));
+    const run = runDir.split("/").at(-1) as string;
+    const atStop = (await ledgerOf(join(setup.tmp, "optimize"))).filter((entry) => !entry.cacheHit).length;
     expect(atStop).toBe(60);
 
     const resumed = await runCli(["optimize", "--resume", runDir, "--max-calls", "100000", "--json"], {
@@ -141,7 +109,7 @@ describe("budgets across queue workers (sim: a simulation)", () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ status: "done" });
     // the rollouts of this run that the budget stopped ran again on resume
-    const logs = workers.map((worker) => worker.output()).join("\n");
+    const logs = setup.workers.map((worker) => worker.output()).join("\n");
     const cut = [...logs.matchAll(/: (\S+): stopped: budget reached/g)]
       .map((m) => m[1] as string)
       .filter((key) => key.startsWith(`${run}/`));

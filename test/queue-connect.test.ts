@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
-import { REPO } from "./helpers/paths.js";
+import { useModuleLog } from "./helpers/module-log.js";
+import { EXAMPLE_WORLD, SEED_SKILL } from "./helpers/paths.js";
 import { freePort, startRedisServer, startWorkerProcess, type TestRedis, useRedis } from "./helpers/redis.js";
 
 // Connecting to the queue: bad URLs, unreachable servers, passwords, TLS, and what a run folder keeps.
@@ -21,7 +21,7 @@ let tasksFile: string;
 
 /** Six sim-world tasks with their files, in a folder of their own. */
 async function smallWorld(dir: string): Promise<string> {
-  const world = join(REPO, "examples", "sim-world");
+  const world = EXAMPLE_WORLD;
   const lines = (await readFile(join(world, "tasks.jsonl"), "utf8")).trim().split("\n").slice(0, 6);
   for (const line of lines) {
     const id = JSON.parse(line).id as string;
@@ -31,21 +31,21 @@ async function smallWorld(dir: string): Promise<string> {
   return join(dir, "tasks.jsonl");
 }
 
-const evalArgs = (runsDir: string, queue: string, ...extra: string[]) => [
+/** `skillgrad eval` of the seed skill on the six tasks, with the sim. */
+const smallEval = (runsDir: string, ...extra: string[]) => [
   "eval",
   "--skill",
-  join(REPO, "examples", "sim-world", "skills", "csv-analyst"),
+  SEED_SKILL,
   "--tasks",
   tasksFile,
   "--model",
   "sim",
   "--runs-dir",
   runsDir,
-  "--queue",
-  queue,
-  "--json",
   ...extra,
 ];
+const evalArgs = (runsDir: string, queue: string, ...extra: string[]) =>
+  smallEval(runsDir, "--queue", queue, "--json", ...extra);
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -216,40 +216,13 @@ describe("--queue URLs", () => {
 });
 
 describe("start-up stays light", () => {
-  let dir: string;
-  let preload: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "sg-queue-startup-"));
-    await writeFile(
-      join(dir, "hooks.mjs"),
-      `import { appendFileSync } from "node:fs";
-export async function load(url, context, next) {
-  if (url.startsWith("file:")) appendFileSync(${JSON.stringify(join(dir, "loaded.txt"))}, url + "\\n");
-  return next(url, context);
-}\n`,
-    );
-    preload = join(dir, "register.mjs");
-    await writeFile(
-      preload,
-      `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`,
-    );
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  const loaded = async (args: string[]) => {
-    await writeFile(join(dir, "loaded.txt"), "");
-    const result = await runCli(args, { env: { NODE_OPTIONS: `--import ${preload}` } });
-    expect(result.code, result.stderr).toBe(0);
-    return (await readFile(join(dir, "loaded.txt"), "utf8")).split("\n").filter(Boolean);
-  };
+  const moduleLog = useModuleLog();
   const queueModules = (modules: string[]) =>
     modules.filter((url) => /node_modules\/(bullmq|ioredis)\/|dist\/queue\//.test(url));
 
   it("worker --help and workers --help load neither Redis nor BullMQ", async () => {
     for (const command of ["worker", "workers"]) {
-      const modules = await loaded([command, "--help"]);
+      const modules = await moduleLog.loaded([command, "--help"]);
       expect(queueModules(modules), command).toEqual([]);
       expect(modules.filter((url) => url.includes("/node_modules/") && !url.includes("/commander/"))).toEqual(
         [],
@@ -258,18 +231,7 @@ export async function load(url, context, next) {
   });
 
   it("a local eval (no --queue) loads neither Redis nor BullMQ", async () => {
-    const modules = await loaded([
-      "eval",
-      "--skill",
-      join(REPO, "examples", "sim-world", "skills", "csv-analyst"),
-      "--tasks",
-      tasksFile,
-      "--model",
-      "sim",
-      "--runs-dir",
-      join(dir, "runs"),
-      "--quiet",
-    ]);
+    const modules = await moduleLog.loaded(smallEval(join(tmp, "startup-runs"), "--quiet"));
     expect(modules.some((url) => url.endsWith("dist/eval/evaluate.js"))).toBe(true);
     expect(queueModules(modules)).toEqual([]);
   });

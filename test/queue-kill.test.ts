@@ -1,118 +1,46 @@
-import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Queue, QueueEvents } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, type CliResult, runCli } from "./helpers/cli.js";
-import { REPO } from "./helpers/paths.js";
-import { startWorkerProcess, type TestRedis, useRedis, type WorkerProcess } from "./helpers/redis.js";
+import { describe, expect, it } from "vitest";
+import { pricedConfig, runCli, simWorldEval } from "./helpers/cli.js";
+import { rolloutQueue, useQueueWorkers } from "./helpers/queue.js";
+import type { WorkerProcess } from "./helpers/redis.js";
+import { onlyRun, readJsonLines } from "./helpers/run-files.js";
 
 // A worker killed by SIGKILL in the middle of rollouts: every task is still graded exactly once and no
 // call is paid twice in the run's ledger and summary. The sim (an offline simulation) answers each call
-// after 500 ms and is priced here, so every rollout has a cost.
+// after 500 ms and is priced here (dollars per million tokens), so that a call paid twice would show.
 const DB = 3;
 const MODEL = "sim:latency=500";
-const world = join(REPO, "examples", "sim-world");
 
-let redis: TestRedis;
-let tmp: string;
 let config: string;
-const workers: WorkerProcess[] = [];
-
-const evalArgs = (runsDir: string, ...extra: string[]) => [
-  "eval",
-  "--skill",
-  join(world, "skills", "csv-analyst"),
-  "--tasks",
-  join(world, "tasks.jsonl"),
-  "--model",
-  MODEL,
-  "--config",
-  config,
-  "--no-cache",
-  "--runs-dir",
-  runsDir,
-  "--json",
-  ...extra,
-];
-
-/** Runs the CLI in the background; the promise settles when it exits. */
-function startCli(args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
-
-async function runFolder(runsDir: string): Promise<string> {
-  const [run] = (await readdir(runsDir)).filter((name) => !name.startsWith("."));
-  return join(runsDir, run as string);
-}
-
-async function jsonLines<T>(path: string): Promise<T[]> {
-  return (await readFile(path, "utf8"))
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line) as T);
-}
-
-beforeAll(async () => {
-  redis = await useRedis();
-  await redis.cli("-n", String(DB), "flushdb");
-  tmp = await mkdtemp(join(tmpdir(), "sg-queue-kill-"));
-  config = join(tmp, "config.json");
-  // dollars per million tokens, so that a call paid twice would show in the totals
-  await writeFile(
-    config,
-    JSON.stringify({ prices: { [MODEL]: { input: 3, cachedInput: 0.3, output: 15 } } }),
-  );
-  for (const name of ["doomed", "survivor"]) {
-    workers.push(
-      await startWorkerProcess(redis.url(DB), {
-        name,
-        concurrency: 3,
-        cacheDir: join(tmp, `cache-${name}`),
-        stallTimeoutSec: 3,
-      }),
-    );
-  }
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await redis?.stop();
+const setup = useQueueWorkers({
+  db: DB,
+  tmpPrefix: "sg-queue-kill-",
+  prepare: async (tmp) => {
+    config = await pricedConfig(tmp, MODEL);
+  },
+  workers: () => ["doomed", "survivor"].map((name) => ({ name, concurrency: 3, stallTimeoutSec: 3 })),
 });
+
+const evalArgs = (runsDir: string, ...extra: string[]) =>
+  simWorldEval(MODEL, runsDir, "--config", config, "--no-cache", ...extra);
 
 describe("a worker killed mid-rollout (sim: a simulation)", () => {
   it("leaves every task graded once and every call paid once", async () => {
+    const { redis, tmp } = setup;
     const local = await runCli(evalArgs(join(tmp, "local"), "--concurrency", "8"), { timeoutMs: 240_000 });
     expect(local.code, local.stderr).toBe(0);
     const expected = JSON.parse(local.stdout);
     expect(expected.costUsd).toBeGreaterThan(0);
 
-    const connection = { host: redis.host, port: redis.port, db: DB, maxRetriesPerRequest: null };
-    const queue = new Queue("rollouts", { connection, prefix: "skillgrad" });
-    const events = new QueueEvents("rollouts", { connection, prefix: "skillgrad" });
+    const rollouts = await rolloutQueue(redis, DB);
+    const { queue, events } = rollouts;
     const stalled = new Set<string>();
     events.on("stalled", ({ jobId }) => stalled.add(jobId));
-    await events.waitUntilReady();
     try {
-      const running = startCli(evalArgs(join(tmp, "queued"), "--queue", redis.url(DB)));
+      // in the background: the promise settles when it exits
+      const running = runCli(evalArgs(join(tmp, "queued"), "--queue", redis.url(DB)), { timeoutMs: 340_000 });
       // kill the worker while it holds a rollout that has been running long enough to have paid a call
-      const doomed = workers[0] as WorkerProcess;
+      const doomed = setup.workers[0] as WorkerProcess;
       let victims: string[] = [];
       for (let i = 0; i < 1200 && victims.length === 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -134,14 +62,14 @@ describe("a worker killed mid-rollout (sim: a simulation)", () => {
       expect(summary.calls).toBe(expected.calls);
       expect(summary.tokens).toEqual(expected.tokens);
 
-      const dir = await runFolder(join(tmp, "queued"));
-      const results = await jsonLines<{ taskId: string; repeat: number; pass: boolean }>(
+      const dir = await onlyRun(join(tmp, "queued"));
+      const results: Array<{ taskId: string; repeat: number; pass: boolean }> = await readJsonLines(
         join(dir, "results.jsonl"),
       );
       expect(results).toHaveLength(60);
       expect(new Set(results.map((r) => r.taskId)).size).toBe(60);
-      const localResults = await jsonLines<{ taskId: string; pass: boolean }>(
-        join(await runFolder(join(tmp, "local")), "results.jsonl"),
+      const localResults: Array<{ taskId: string; pass: boolean }> = await readJsonLines(
+        join(await onlyRun(join(tmp, "local")), "results.jsonl"),
       );
       const passes = (lines: Array<{ taskId: string; pass: boolean }>) =>
         Object.fromEntries(lines.map((r) => [r.taskId, r.pass]));
@@ -149,7 +77,9 @@ describe("a worker killed mid-rollout (sim: a simulation)", () => {
 
       // the killed rollouts went back to the queue and were finished by the other worker
       for (const victim of victims) expect(stalled.has(victim), victim).toBe(true);
-      const ledger = await jsonLines<{ rollout: { worker: string; key: string } }>(join(dir, "ledger.jsonl"));
+      const ledger: Array<{ rollout: { worker: string; key: string } }> = await readJsonLines(
+        join(dir, "ledger.jsonl"),
+      );
       expect(ledger).toHaveLength(expected.calls);
       const perRollout = new Map<string, Set<string>>();
       for (const entry of ledger) {
@@ -163,8 +93,7 @@ describe("a worker killed mid-rollout (sim: a simulation)", () => {
       // the killed attempt's paid calls are not in the ledger, and the run says what they cost
       expect(result.stderr).toMatch(/note: \$\d+\.\d{4} was spent by worker attempts that did not finish/);
     } finally {
-      await events.close();
-      await queue.close();
+      await rollouts.close();
     }
   }, 360_000);
 });

@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CLI, runCli } from "./helpers/cli.js";
-import { startWorkerProcess, type TestRedis, useRedis, type WorkerProcess } from "./helpers/redis.js";
+import { useQueueWorkers } from "./helpers/queue.js";
+import { onlyRun } from "./helpers/run-files.js";
 
 // The coordinator of an optimize run on queue workers is killed (SIGKILL) in the middle of an
 // evaluation and resumed: it ends with the same final skill as an uninterrupted run with the same
@@ -25,24 +25,10 @@ const optimizeArgs = (model: string, runsDir: string, ...extra: string[]) => [
   ...extra,
 ];
 
-let redis: TestRedis;
-let tmp: string;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  redis = await useRedis();
-  await redis.cli("-n", String(DB), "flushdb");
-  tmp = await mkdtemp(join(tmpdir(), "sg-queue-resume-"));
-  for (const name of ["r1", "r2"]) {
-    workers.push(
-      await startWorkerProcess(redis.url(DB), { name, concurrency: 3, cacheDir: join(tmp, `cache-${name}`) }),
-    );
-  }
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await redis?.stop();
+const setup = useQueueWorkers({
+  db: DB,
+  tmpPrefix: "sg-queue-resume-",
+  workers: () => ["r1", "r2"].map((name) => ({ name, concurrency: 3 })),
 });
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 240_000): Promise<void> {
@@ -55,6 +41,7 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 
 describe("optimize --queue, coordinator killed and resumed (sim: a simulation)", () => {
   it("finishes with the same final skill as an uninterrupted run, each rollout run once", async () => {
+    const { redis, tmp, workers } = setup;
     // the reference: an uninterrupted local run with the same seed
     const local = await runCli(optimizeArgs("sim:noise=0.1", join(tmp, "local")), { timeoutMs: 300_000 });
     expect(local.code, local.stderr).toBe(0);
@@ -94,11 +81,7 @@ describe("optimize --queue, coordinator killed and resumed (sim: a simulation)",
     expect(summary.iterations).toBe(reference.iterations);
     const finalSkill = (version: string, dir: string) =>
       readFile(join(dir, "skills", version, "csv-analyst", "SKILL.md"), "utf8");
-    const localDir = join(
-      tmp,
-      "local",
-      (await readdir(join(tmp, "local"))).find((n) => !n.startsWith(".")) as string,
-    );
+    const localDir = await onlyRun(join(tmp, "local"));
     expect(await finalSkill(summary.final.version, runDir)).toBe(
       await finalSkill(reference.final.version, localDir),
     );

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -177,5 +178,29 @@ describe("skillgrad triggers eval (built-in executor, sim model: a simulation)",
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toContain("bad.jsonl:2");
     expect(result.stderr).toContain("shouldTrigger");
+  });
+
+  it("probes on this machine: --queue is refused with a usage error, not ignored", async () => {
+    const own = await mkdtemp(join(tmpdir(), "sg-triggers-queue-"));
+    for (const command of ["eval", "optimize"]) {
+      const result = await runCli([
+        "triggers",
+        command,
+        "--skill",
+        skill,
+        "--queries",
+        queries,
+        "--model",
+        "sim",
+        "--queue",
+        "redis://127.0.0.1:1",
+        "--runs-dir",
+        own,
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.stderr).toContain("--queue goes with eval and optimize");
+    }
+    expect(readdirSync(own)).toEqual([]);
   });
 });

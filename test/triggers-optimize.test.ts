@@ -192,9 +192,15 @@ describe("skillgrad triggers optimize (sim: a simulation)", () => {
       stopped.runDir,
       "--max-calls",
       "1000",
+      "--rpm",
+      "100000",
       "--json",
     ]);
     expect(resumed.code, resumed.stderr).toBe(0);
+    // the new budget and quota are kept for a later resume
+    const saved = JSON.parse(await readFile(join(stopped.runDir, "config.json"), "utf8"));
+    expect(saved.budget).toEqual({ maxCalls: 1000 });
+    expect(saved.configFile.rateLimits).toEqual({ default: { rpm: 100000 } });
     const done = JSON.parse(resumed.stdout) as Summary;
     expect(done.status).toBe("done");
     expect(done.best.description).toBe(full.best.description);

@@ -1,9 +1,9 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type EvalSummary, evaluate, type TaskResult } from "../eval/evaluate.js";
+import { once } from "../runs/once.js";
 import { loadSkill } from "../skill/index.js";
 import type { Task } from "../tasks/types.js";
-import { once } from "./stage.js";
 import type { OptimizeInput } from "./types.js";
 
 /** An evaluation the optimizer keeps: its summary and every task result, in `<subdir>/evaluation.json`. */

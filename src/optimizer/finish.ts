@@ -1,7 +1,7 @@
-import { cp, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { round4, wilsonInterval } from "../eval/stats.js";
-import { BudgetExceededError, type LedgerTotals } from "../models/index.js";
+import { BudgetExceededError } from "../models/index.js";
+import { type CostSummary, copyBestSkill, costSummary } from "../runs/summary.js";
 import type { TriggerMetrics } from "../triggers/types.js";
 import { evaluateVersion } from "./evaluate-version.js";
 import type { LoopResult } from "./loop.js";
@@ -16,7 +16,7 @@ export interface VersionScore {
   test: { passRate: number; ci95: [number, number]; passes: number; runs: number; meanScore: number } | null;
 }
 
-export interface OptimizeSummary {
+export interface OptimizeSummary extends CostSummary {
   runId: string;
   runDir: string;
   status: LoopState["status"];
@@ -31,13 +31,6 @@ export interface OptimizeSummary {
   /** Why a test score is missing (e.g. the budget ran out before the test split). */
   testNote: string | null;
   bestSkillDir: string;
-  costUsd: number | null;
-  calls: number;
-  cachedCalls: number;
-  tokens: { input: number; cachedInput: number; output: number };
-  byRole: LedgerTotals["byRole"];
-  byModel: LedgerTotals["byModel"];
-  byStage: LedgerTotals["byStage"];
   wallMs: number;
   /** What --write-back wrote into the user's folder, when it did. */
   writeBack?: WriteBackResult;
@@ -92,14 +85,7 @@ export async function finishRun(
       test: tests.get(id) ?? null,
     };
   };
-  const bestDir = join(folder.dir, "best");
-  await rm(bestDir, { recursive: true, force: true });
-  await mkdir(bestDir, { recursive: true });
-  const bestSkill = loop.skillDir(state.best);
-  const bestSkillDir = join(bestDir, bestSkill.split(/[\\/]/).at(-1) ?? "skill");
-  await cp(bestSkill, bestSkillDir, { recursive: true });
-
-  const totals = hub.totals();
+  const bestSkillDir = await copyBestSkill(folder.dir, loop.skillDir(state.best));
   return {
     runId: folder.id,
     runDir: folder.dir,
@@ -119,17 +105,7 @@ export async function finishRun(
     best: score(state.best),
     testNote,
     bestSkillDir,
-    costUsd: totals.total.costUsd,
-    calls: totals.total.calls,
-    cachedCalls: totals.total.cachedCalls,
-    tokens: {
-      input: totals.total.inputTokens,
-      cachedInput: totals.total.cachedInputTokens,
-      output: totals.total.outputTokens,
-    },
-    byRole: totals.byRole,
-    byModel: totals.byModel,
-    byStage: totals.byStage,
+    ...costSummary(hub.totals()),
     wallMs: Date.now() - startedAt,
   };
 }

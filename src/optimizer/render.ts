@@ -1,5 +1,6 @@
 import type { Trajectory } from "../executor/trajectory.js";
 import type { Skill } from "../skill/index.js";
+import type { Diagnosis } from "./records.js";
 
 /** How the optimizer's prompts show things to a model: plain, labelled, bounded in size. */
 
@@ -54,4 +55,24 @@ export function renderSkillFiles(skill: Skill): string {
 
 export function jsonBlock(value: unknown): string {
   return `\`\`\`json\n${JSON.stringify(value, null, 1)}\n\`\`\``;
+}
+
+/**
+ * Diagnoses as the momentum keeper and the patcher see them: the diagnosis itself, without the
+ * bookkeeping (repeat, iteration) or the human notes the diagnoser already weighed.
+ */
+export function diagnosesForPrompt(diagnoses: Diagnosis[]) {
+  return diagnoses.map(
+    ({ taskId, signal, label, kind, whatHappened, cause, correctApproach, skippedStep, robustness }) => ({
+      taskId,
+      signal,
+      label,
+      kind,
+      whatHappened,
+      cause,
+      correctApproach,
+      skippedStep,
+      ...(robustness ? { robustness } : {}),
+    }),
+  );
 }

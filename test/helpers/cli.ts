@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { EXAMPLE_WORLD, SEED_SKILL } from "./paths.js";
 
 /** Path of the built CLI; `npm test` builds it first. */
 export const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
@@ -42,4 +45,28 @@ export function runCli(
 /** `skillgrad eval` of a tasks file with no skill (the baseline) on `model`; flags follow. */
 export function evalNoSkill(tasks: string, model: string, ...flags: string[]): string[] {
   return ["eval", "--no-skill", "--tasks", tasks, "--model", model, ...flags];
+}
+
+/** `skillgrad eval` of the seed skill on the sim world's 60 tasks with `model`, into `runsDir`, printing JSON. */
+export function simWorldEval(model: string, runsDir: string, ...extra: string[]): string[] {
+  return [
+    "eval",
+    "--skill",
+    SEED_SKILL,
+    "--tasks",
+    join(EXAMPLE_WORLD, "tasks.jsonl"),
+    "--model",
+    model,
+    "--runs-dir",
+    runsDir,
+    "--json",
+    ...extra,
+  ];
+}
+
+/** A config file in `dir` that prices `model` (dollars per million tokens), so that every call has a cost. */
+export async function pricedConfig(dir: string, model: string): Promise<string> {
+  const file = join(dir, "config.json");
+  await writeFile(file, JSON.stringify({ prices: { [model]: { input: 3, cachedInput: 0.3, output: 15 } } }));
+  return file;
 }

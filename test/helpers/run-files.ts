@@ -28,3 +28,30 @@ export async function readTrajectories(folder: string) {
   const files = (await readdir(folder)).sort();
   return Promise.all(files.map(async (file) => JSON.parse(await readFile(join(folder, file), "utf8"))));
 }
+
+/** The one run folder in a runs folder (its hidden entries, such as the response cache, aside). */
+export async function onlyRun(runsDir: string): Promise<string> {
+  const runs = (await readdir(runsDir)).filter((name) => !name.startsWith("."));
+  if (runs.length !== 1)
+    throw new Error(`expected one run in ${runsDir}, found ${runs.length}: ${runs.join(", ")}`);
+  return join(runsDir, runs[0] as string);
+}
+
+/** What each rollout of a run got (results.jsonl), by task and repeat: to compare two runs' grades. */
+export async function gradesByRollout(runDir: string) {
+  const lines = (await readJsonLines(join(runDir, "results.jsonl"))) as Array<{
+    taskId: string;
+    repeat: number;
+    pass: boolean;
+    score: number;
+    answer: string;
+    outcome: string;
+    feedback: string;
+  }>;
+  return Object.fromEntries(
+    lines.map((r) => [
+      `${r.taskId}/r${r.repeat}`,
+      { pass: r.pass, score: r.score, answer: r.answer, outcome: r.outcome, feedback: r.feedback },
+    ]),
+  );
+}

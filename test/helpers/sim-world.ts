@@ -10,12 +10,11 @@ import { createSimModel, type SimModelOptions } from "../../src/sim/index.js";
 import { loadSkill, type Skill } from "../../src/skill/index.js";
 import { loadTasks } from "../../src/tasks/load.js";
 import type { Task } from "../../src/tasks/types.js";
-import { REPO } from "./paths.js";
+import { EXAMPLE_WORLD, SEED_SKILL } from "./paths.js";
 
 /** Helpers for tests on the sim world (a simulation). Tests may read the world's answer key; sim roles never do. */
 
-export const EXAMPLE_WORLD = join(REPO, "examples", "sim-world");
-export const SEED_SKILL = join(EXAMPLE_WORLD, "skills", "csv-analyst");
+export { EXAMPLE_WORLD, SEED_SKILL };
 
 export interface WorldOnDisk {
   dir: string;

@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { loadBenchmark } from "../../benchmarks/registry.js";
 import { type ComparedSide, judgeSides } from "../../compare/compare.js";
 import { versionsOfRun } from "../../compare/from-run.js";
 import { isUnusable } from "../../compare/judge.js";
@@ -9,35 +8,38 @@ import type { CompareSummary, Judgment, UnusableJudgment } from "../../compare/t
 import { UsageError } from "../../errors.js";
 import { createExecutor } from "../../executor/index.js";
 import type { Grader } from "../../graders/index.js";
-import { checkModelCredentials, ModelHub, type ModelRole, resolveRoleModels } from "../../models/index.js";
+import { checkModelCredentials, type ModelRole, resolveRoleModels } from "../../models/index.js";
 import { writeReport } from "../../runs/report/index.js";
 import { createRunFolder } from "../../runs/run-folder.js";
 import { skillHash } from "../../skill/index.js";
-import { loadTasks } from "../../tasks/load.js";
 import type { Task } from "../../tasks/types.js";
-import { hubSettings, readConfigFile } from "../config-file.js";
 import { setInterruptNote, shownPath } from "../interrupt.js";
-import { formatCost, formatDuration, isSimulated } from "../output.js";
-import { nonNegativeInt } from "../parse.js";
 import {
   addRunOptions,
-  cacheDirFor,
+  addTaskSourceOptions,
+  benchmarkGrader,
   checkRunsOutsideSkill,
+  configOf,
   executionSettings,
   executorChoice,
+  hubConfig,
+  loadTaskSource,
   type RunOptions,
-  stoppedRun,
-} from "../run-options.js";
+  refuseQueue,
+  runHub,
+  type TaskSourceOptions,
+  taskSourceOf,
+} from "../options/index.js";
+import { formatCost, formatDuration, isSimulated } from "../output.js";
+import { nonNegativeInt } from "../parse.js";
 import { loadSkillOrExplain } from "../skill-input.js";
+import { stoppedRun } from "../stopped-run.js";
 // Registers the offline simulation as the `sim` model provider.
 import "../../sim/index.js";
 
-interface CompareCliOptions extends RunOptions {
+interface CompareCliOptions extends RunOptions, TaskSourceOptions {
   skillA?: string;
   skillB?: string;
-  tasks?: string;
-  bench?: string;
-  data?: string;
   run?: string;
   versions: string;
   judgeModel?: string;
@@ -46,16 +48,18 @@ interface CompareCliOptions extends RunOptions {
 }
 
 export function register(program: Command): void {
-  addRunOptions(program.command("compare"))
+  const command = addRunOptions(program.command("compare"))
     .description(
       "blind comparison of two skills, or two versions of a run: a judge model sees both outputs of each task " +
         "in a seeded random order, never which skill made which; B's win rate with a 95% interval and the reasons",
     )
     .option("--skill-a <dir>", "the first skill folder (A)")
-    .option("--skill-b <dir>", "the second skill folder (B)")
-    .option("--tasks <file>", "JSONL task file both skills run on")
-    .option("--bench <name>", "a benchmark's tasks and grader instead of --tasks (see skillgrad bench list)")
-    .option("--data <dir>", "with --bench: prepared data (default: the small offline example)")
+    .option("--skill-b <dir>", "the second skill folder (B)");
+  addTaskSourceOptions(command, {
+    tasks: "JSONL task file both skills run on",
+    bench: "a benchmark's tasks and grader instead of --tasks (see skillgrad bench list)",
+    data: "with --bench: prepared data (default: the small offline example)",
+  })
     .option(
       "--run <dir>",
       "instead of two skills: an optimize run, whose versions are compared on the outputs its test split kept",
@@ -106,7 +110,8 @@ async function compareCommand(options: CompareCliOptions) {
   if (versions.length !== 2 || versions.some((v) => v === ""))
     throw new UsageError("--versions takes two versions separated by a comma, e.g. --versions seed,best");
 
-  const config = readConfigFile(options.config);
+  refuseQueue(options, "compare");
+  const config = configOf(options);
   const roles = resolveRoleModels({
     model: options.model ?? options.executorModel,
     executorModel: options.executorModel,
@@ -136,9 +141,9 @@ async function compareCommand(options: CompareCliOptions) {
     sides.b = { label: b.label, skill: b.skill, runs: b.runs };
     runConfig = { source: { run: runDir, versions: [a.version, b.version] } };
   } else {
-    const source = await loadCompareTasks(options);
+    const source = await loadTaskSource(taskSourceOf(options));
     tasks = source.tasks;
-    grader = source.grader;
+    grader = benchmarkGrader(source.benchmark);
     for (const dir of [options.skillA as string, options.skillB as string])
       checkRunsOutsideSkill(dir, options);
     skills = [
@@ -163,14 +168,7 @@ async function compareCommand(options: CompareCliOptions) {
     models: fromRun ? { judge: roles.judge } : { executor: roles.executor, judge: roles.judge },
     cache: options.cache,
   });
-  const hub = new ModelHub({
-    roles,
-    cacheDir: cacheDirFor(options),
-    cache: options.cache,
-    ledgerPath: folder.ledger,
-    ...hubSettings(config),
-    checkRoles: used,
-  });
+  const hub = await runHub(hubConfig(options, roles, config), folder, { checkRoles: used });
   if (!options.json && !options.quiet) {
     const note = used.some((role) => isSimulated(roles[role])) ? " — sim is an offline simulation" : "";
     process.stderr.write(
@@ -221,21 +219,6 @@ async function compareCommand(options: CompareCliOptions) {
   } catch (error) {
     throw await stoppedRun(error, folder.dir, `what was done is kept in ${shownPath(folder.dir)}`);
   }
-}
-
-async function loadCompareTasks(
-  options: CompareCliOptions,
-): Promise<{ tasks: Task[]; grader?: (task: Task) => Grader }> {
-  if ((options.tasks === undefined) === (options.bench === undefined))
-    throw new UsageError("give exactly one of --tasks FILE and --bench NAME for the two skills to run on");
-  if (options.data !== undefined && options.bench === undefined)
-    throw new UsageError("--data goes with --bench; a --tasks file names its own files");
-  if (options.tasks !== undefined) return { tasks: await loadTasks(options.tasks) };
-  const benchmark = await loadBenchmark(options.bench as string);
-  return {
-    tasks: await benchmark.loadTasks(options.data === undefined ? {} : { data: options.data }),
-    grader: (task) => benchmark.grader(task),
-  };
 }
 
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { formatOptimizeSummary, isSimulated } from "../output.js";
-import { addOptimizeOptions, jsonSummary, type OptimizeCliOptions, optimizeCommand } from "./optimize.js";
+import { jsonSummary } from "./optimize/json-summary.js";
+import { addOptimizeOptions, type OptimizeCliOptions } from "./optimize/options.js";
+import { optimizeCommand } from "./optimize/run.js";
 
 export function register(program: Command): void {
   addOptimizeOptions(

@@ -1,88 +1,75 @@
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
-import { loadBenchmark } from "../../benchmarks/registry.js";
 import type { Benchmark } from "../../benchmarks/types.js";
 import { UsageError } from "../../errors.js";
 import { type EvalSummary, evaluate } from "../../eval/evaluate.js";
 import { createExecutor } from "../../executor/index.js";
 import { needsJudge } from "../../graders/index.js";
-import { checkModelCredentials, ModelHub, type ModelRole, resolveRoleModels } from "../../models/index.js";
+import { checkModelCredentials, type ModelRole, resolveRoleModels } from "../../models/index.js";
 import { Progress } from "../../runs/progress.js";
 import { writeReport } from "../../runs/report/index.js";
 import { createRunFolder } from "../../runs/run-folder.js";
-import { loadTasks } from "../../tasks/load.js";
 import { selectSplit } from "../../tasks/split.js";
 import type { Task } from "../../tasks/types.js";
 import { writeJsonAtomic } from "../../util/fs.js";
-import { hubSettings, readConfigFile, withRateFlags } from "../config-file.js";
+import { hubSettings } from "../config-file.js";
 import { setInterruptNote, shownPath } from "../interrupt.js";
-import { formatEvalSummary, isSimulated } from "../output.js";
-import { positiveInt, positiveNumber } from "../parse.js";
 import {
+  addBudgetOptions,
   addRunOptions,
+  addTaskSourceOptions,
+  type BudgetOptions,
+  budgetOf,
   cacheDirFor,
   checkRunsOutsideSkill,
+  configOf,
   executionSettings,
   executorChoice,
+  hubConfig,
+  loadTaskSource,
   openQueue,
   type RunOptions,
-  stoppedRun,
-} from "../run-options.js";
+  runHub,
+  type TaskSourceOptions,
+  taskSourceOf,
+} from "../options/index.js";
+import { formatEvalSummary, isSimulated } from "../output.js";
 import { loadSkillOrExplain } from "../skill-input.js";
+import { stoppedRun } from "../stopped-run.js";
 // Registers the offline simulation as the `sim` model provider (here, not in main.ts: start-up stays light).
 import "../../sim/index.js";
 
-interface EvalOptions extends RunOptions {
+interface EvalOptions extends RunOptions, TaskSourceOptions, BudgetOptions {
   /** A folder, or false for --no-skill. */
   skill?: string | false;
-  tasks?: string;
-  bench?: string;
-  data?: string;
   split?: string;
   judgeModel?: string;
   keepWorkspaces: boolean;
-  maxCost?: number;
-  maxCalls?: number;
-}
-
-function budgetOf(options: EvalOptions) {
-  return {
-    ...(options.maxCost !== undefined ? { maxCostUsd: options.maxCost } : {}),
-    ...(options.maxCalls !== undefined ? { maxCalls: options.maxCalls } : {}),
-  };
 }
 
 export function register(program: Command): void {
-  addRunOptions(program.command("eval"))
+  const command = addRunOptions(program.command("eval"))
     .description(
       "run an agent that uses a skill on a set of tasks, grade every outcome, and keep every trajectory",
     )
     .option(
       "--skill <dir>",
       "the skill folder the agent may use (with --bench, default: the benchmark's seed skill)",
-    )
-    .option("--tasks <file>", "JSONL task file: {id, prompt, files?, expected?, grader?, meta?} per line")
-    .option(
-      "--bench <name>",
+    );
+  addTaskSourceOptions(command, {
+    tasks: "JSONL task file: {id, prompt, files?, expected?, grader?, meta?} per line",
+    bench:
       "a benchmark's tasks and grader instead of --tasks: wtq, spreadsheetbench or sim (see skillgrad bench list)",
-    )
-    .option(
-      "--data <dir>",
-      "with --bench: prepared data (skillgrad bench prepare); default: the small offline example shipped with skillgrad",
-    )
+    data: "with --bench: prepared data (skillgrad bench prepare); default: the small offline example shipped with skillgrad",
+  })
     .option(
       "--split <ref>",
       "only one set of a split manifest: NAME#SET (the data folder's splits/NAME.json) or FILE#SET, e.g. paper#test",
     )
     .option("--judge-model <model>", "model for llm-judge graders (overrides --model)")
     .option("--no-skill", "baseline: run the agent without any skill")
-    .option("--keep-workspaces", "keep each task run's workspace folder in the run folder")
-    .option(
-      "--max-cost <usd>",
-      "stop cleanly before spending more than this many dollars (the tasks not run are reported)",
-      positiveNumber,
-    )
-    .option("--max-calls <n>", "stop cleanly before making more than n model calls", positiveInt)
+    .option("--keep-workspaces", "keep each task run's workspace folder in the run folder");
+  addBudgetOptions(command, " (the tasks not run are reported)")
     .addHelpText(
       "after",
       [
@@ -112,7 +99,7 @@ export function register(program: Command): void {
 }
 
 async function runEval(options: EvalOptions): Promise<EvalSummary> {
-  const config = withRateFlags(readConfigFile(options.config), options);
+  const config = configOf(options);
   const choice = executorChoice(options, config);
   const roles = resolveRoleModels({
     // eval uses only the executor (and a judge); the other roles follow it so none is left unset
@@ -165,13 +152,7 @@ async function runEval(options: EvalOptions): Promise<EvalSummary> {
     ...(queue ? { queue: queue.address.shown } : {}),
     ...(queue?.inputFolder ? { inputStore: queue.inputFolder } : {}),
   });
-  const hub = new ModelHub({
-    roles,
-    cacheDir: cacheDirFor(options),
-    cache: options.cache,
-    ledgerPath: folder.ledger,
-    ...hubSettings(config),
-    budget: budgetOf(options),
+  const hub = await runHub(hubConfig(options, roles, config, budgetOf(options)), folder, {
     ...(queue ? { sharedBudget: queue.budget(folder.id) } : {}),
     checkRoles: usedRoles,
   });
@@ -242,28 +223,15 @@ interface EvalTasks {
 
 /** The tasks of --tasks or --bench (exactly one), restricted to a split set with --split. */
 async function loadEvalTasks(options: EvalOptions): Promise<EvalTasks> {
-  if ((options.tasks === undefined) === (options.bench === undefined)) {
-    throw new UsageError(
-      "give exactly one of --tasks FILE (your own tasks) and --bench NAME (a benchmark: see skillgrad bench list)",
-    );
-  }
-  if (options.data !== undefined && options.bench === undefined) {
-    throw new UsageError("--data goes with --bench; a --tasks file names its own files");
-  }
-  let tasks: Task[];
-  let benchmark: Benchmark | undefined;
-  let searchDirs: string[];
-  if (options.bench !== undefined) {
-    benchmark = await loadBenchmark(options.bench);
-    tasks = await benchmark.loadTasks(options.data === undefined ? {} : { data: options.data });
-    // Split names are looked up in the data folder, or beside the shipped example data.
-    searchDirs = [options.data ?? dirname(dirname(benchmark.seedSkill))];
-  } else {
-    const file = options.tasks as string;
-    tasks = await loadTasks(file);
-    searchDirs = [dirname(resolve(file))];
-  }
+  const source = taskSourceOf(options);
+  const { tasks, benchmark } = await loadTaskSource(source);
   if (options.split === undefined) return { tasks, benchmark };
+  // Split names are looked up in the data folder, or beside the task file or the shipped example data.
+  const searchDirs = [
+    "tasks" in source
+      ? dirname(resolve(source.tasks))
+      : (source.data ?? dirname(dirname((benchmark as Benchmark).seedSkill))),
+  ];
   const selection = await selectSplit(tasks, options.split, { searchDirs, benchmark: benchmark?.name });
   if (selection.missing.length > 0 && !options.quiet) {
     process.stderr.write(

@@ -15,7 +15,9 @@ import type { Command } from "commander";
  *      top, and `await import(...)` the heavy modules (models, AI SDK, xlsx, zod, the optimizer…)
  *      inside the action, so that `skillgrad <name> --help` stays fast;
  *      A command that calls models imports "../../sim/index.js" (it registers the `sim` provider),
- *      as eval.ts and optimize.ts do; main.ts does not, so that other commands start without it;
+ *      as eval.ts and optimize/run.ts do; main.ts does not, so that other commands start without it;
+ *      a command with many parts keeps them in a folder of its name (optimize/, triggers/), and the
+ *      options it shares with other run commands come from ../options/;
  *   3. add an entry here; `summary` and `usage` must match what the module declares
  *      (src/cli/commands/index.test.ts checks it).
  */

@@ -71,7 +71,7 @@ async function ownKindText(run: string, options: ShowOptions): Promise<string | 
     >[1];
     return formatCompare(summary as Parameters<typeof formatCompare>[0], judgments, 5);
   }
-  const { formatTriggerEval, formatTriggerOptimize } = await import("./triggers.js");
+  const { formatTriggerEval, formatTriggerOptimize } = await import("./triggers/format.js");
   return command === "triggers eval"
     ? formatTriggerEval(summary as Parameters<typeof formatTriggerEval>[0])
     : formatTriggerOptimize(summary as Parameters<typeof formatTriggerOptimize>[0]);

@@ -5,7 +5,7 @@ import { runRoleAgent } from "../agent/run-agent.js";
 import { ROLE_TOOL, skillFileList, skillTools } from "../agent/skill-tools.js";
 import { PROMPTS, renderPrompt } from "../prompts.js";
 import { type Diagnosis, type MomentumReply, momentumReply, type PatternMemory } from "../records.js";
-import { jsonBlock } from "../render.js";
+import { diagnosesForPrompt, jsonBlock } from "../render.js";
 
 export const EMPTY_MEMORY: PatternMemory = { patterns: [] };
 
@@ -32,23 +32,10 @@ export interface MomentumInput {
 }
 
 export function momentumPrompt(input: MomentumInput): string {
-  const diagnoses = input.diagnoses.map(
-    ({ taskId, signal, label, kind, whatHappened, cause, correctApproach, skippedStep, robustness }) => ({
-      taskId,
-      signal,
-      label,
-      kind,
-      whatHappened,
-      cause,
-      correctApproach,
-      skippedStep,
-      ...(robustness ? { robustness } : {}),
-    }),
-  );
   return [
     `## Iteration ${input.iteration}`,
     `## Pattern memory\n\n${jsonBlock(input.memory)}`,
-    `## Diagnoses this iteration\n\n${jsonBlock(diagnoses)}`,
+    `## Diagnoses this iteration\n\n${jsonBlock(diagnosesForPrompt(input.diagnoses))}`,
     `## Skill outline\n\nanchors: ${skillAnchors(input.skill).join(", ") || "(none)"}\n\nfiles:\n${skillFileList(input.skill)}`,
     `## Patches so far\n\n${input.patches.length > 0 ? jsonBlock(input.patches) : "(none yet)"}`,
   ].join("\n\n");

@@ -17,7 +17,7 @@ import { runRoleAgent } from "../agent/run-agent.js";
 import { ROLE_TOOL, skillFileList, skillTools } from "../agent/skill-tools.js";
 import { PROMPTS, renderPrompt } from "../prompts.js";
 import { anchor, type Diagnosis, type Overlay, type PatternMemory } from "../records.js";
-import { jsonBlock } from "../render.js";
+import { diagnosesForPrompt, jsonBlock } from "../render.js";
 
 export const proposedEdit = z.object({
   pattern: z.string().min(1),
@@ -86,24 +86,8 @@ export interface PatchOutcome {
   layerNotes: string[];
 }
 
-function diagnosesList(diagnoses: Diagnosis[]) {
-  return diagnoses.map(
-    ({ taskId, signal, label, kind, whatHappened, cause, correctApproach, skippedStep, robustness }) => ({
-      taskId,
-      signal,
-      label,
-      kind,
-      whatHappened,
-      cause,
-      correctApproach,
-      skippedStep,
-      ...(robustness ? { robustness } : {}),
-    }),
-  );
-}
-
 function signalsText(signals: PatchSignals): string {
-  const parts = [`### Diagnoses\n\n${jsonBlock(diagnosesList(signals.diagnoses))}`];
+  const parts = [`### Diagnoses\n\n${jsonBlock(diagnosesForPrompt(signals.diagnoses))}`];
   if (signals.overlay) parts.push(`### Overlay\n\n${jsonBlock(signals.overlay)}`);
   if (signals.memory) parts.push(`### Pattern memory\n\n${jsonBlock(signals.memory)}`);
   return parts.join("\n\n");

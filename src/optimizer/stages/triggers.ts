@@ -3,6 +3,7 @@ import { cp, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { askJson } from "../../compare/ask.js";
 import { builtinExecutor } from "../../executor/builtin/index.js";
+import { once } from "../../runs/once.js";
 import { applyEdit, loadSkill } from "../../skill/index.js";
 import { evaluateTriggers } from "../../triggers/evaluate.js";
 import type { EvaluationFile } from "../../triggers/optimize/loop.js";
@@ -15,7 +16,6 @@ import {
 } from "../../triggers/optimize/records.js";
 import { triggerPrompt } from "../../triggers/prompts.js";
 import type { JointTriggers } from "../../triggers/types.js";
-import { once } from "../stage.js";
 import type { OptimizeInput } from "../types.js";
 import type { StageContext } from "./context.js";
 

@@ -1,15 +1,9 @@
-import { cp, mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { BudgetExceededError, type LedgerTotals } from "../../models/index.js";
+import { BudgetExceededError } from "../../models/index.js";
+import { type CostSummary, copyBestSkill, costSummary } from "../../runs/summary.js";
 import { loadSkill } from "../../skill/index.js";
-import { evaluateTriggers } from "../evaluate.js";
 import type { TriggerMetrics } from "../types.js";
-import {
-  onceTriggerStage,
-  type TriggerOptimizeInput,
-  type TriggerState,
-  type TriggerVersion,
-} from "./loop.js";
+import type { TriggerOptimizeInput, TriggerState, TriggerVersion } from "./loop.js";
+import { evaluateTriggerVersion, versionSkillDir } from "./versions.js";
 
 export interface VersionSummary {
   version: string;
@@ -21,7 +15,7 @@ export interface VersionSummary {
   test: TriggerMetrics | null;
 }
 
-export interface TriggerOptimizeSummary {
+export interface TriggerOptimizeSummary extends CostSummary {
   runId: string;
   runDir: string;
   status: TriggerState["status"];
@@ -40,12 +34,6 @@ export interface TriggerOptimizeSummary {
   >;
   testNote: string | null;
   bestSkillDir: string;
-  costUsd: number | null;
-  calls: number;
-  cachedCalls: number;
-  tokens: { input: number; cachedInput: number; output: number };
-  byRole: LedgerTotals["byRole"];
-  byStage: LedgerTotals["byStage"];
   wallMs: number;
 }
 
@@ -57,36 +45,21 @@ export async function finishTriggerRun(
 ): Promise<TriggerOptimizeSummary> {
   const { folder, hub } = input;
   const seedSkill = await loadSkill(input.seedSkillDir);
-  const skillDir = (version: string) => join(folder.dir, "skills", version, seedSkill.name);
+  const skillDir = (version: string) => versionSkillDir(folder.dir, seedSkill.name, version);
   const tests = new Map<string, TriggerMetrics>();
   let testNote: string | null = null;
   if (!input.testQueries) testNote = null;
   else if (state.status === "stopped") testNote = "the budget ran out before the test queries were run";
   else {
     try {
-      hub.setStage("test");
       for (const version of [...new Set(["v000", state.best])]) {
-        const subdir = join("versions", version, "test");
-        const evaluation = await onceTriggerStage(join(folder.dir, subdir, "evaluation.json"), async () => {
-          await rm(join(folder.dir, subdir), { recursive: true, force: true });
-          return evaluateTriggers({
-            queries: input.testQueries ?? [],
-            skill: await loadSkill(skillDir(version)),
-            library: input.library,
-            executor: input.executor,
-            executorModel: input.executorModel,
-            hub,
-            folder,
-            subdir,
-            repeat: input.settings.repeat,
-            concurrency: input.settings.concurrency,
-            patience: input.settings.patience,
-            sandbox: input.settings.sandbox,
-            maxTurns: input.settings.maxTurns,
-            commandTimeoutSec: input.settings.commandTimeoutSec,
-            taskTimeoutSec: input.settings.taskTimeoutSec,
-          });
-        });
+        const evaluation = await evaluateTriggerVersion(
+          input,
+          skillDir(version),
+          version,
+          "test",
+          input.testQueries,
+        );
         tests.set(version, evaluation.summary.metrics);
       }
     } catch (error) {
@@ -105,12 +78,7 @@ export async function finishTriggerRun(
       test: tests.get(v.id) ?? null,
     };
   };
-  const bestDir = join(folder.dir, "best");
-  await rm(bestDir, { recursive: true, force: true });
-  await mkdir(bestDir, { recursive: true });
-  const bestSkillDir = join(bestDir, seedSkill.name);
-  await cp(skillDir(state.best), bestSkillDir, { recursive: true });
-  const totals = hub.totals();
+  const bestSkillDir = await copyBestSkill(folder.dir, skillDir(state.best));
   return {
     runId: folder.id,
     runDir: folder.dir,
@@ -137,16 +105,7 @@ export async function finishTriggerRun(
     })),
     testNote,
     bestSkillDir,
-    costUsd: totals.total.costUsd,
-    calls: totals.total.calls,
-    cachedCalls: totals.total.cachedCalls,
-    tokens: {
-      input: totals.total.inputTokens,
-      cachedInput: totals.total.cachedInputTokens,
-      output: totals.total.outputTokens,
-    },
-    byRole: totals.byRole,
-    byStage: totals.byStage,
+    ...costSummary(hub.totals()),
     wallMs: Date.now() - startedAt,
   };
 }

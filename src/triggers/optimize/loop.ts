@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { askJson } from "../../compare/ask.js";
 import type { Executor, ExecutorChoice } from "../../executor/types.js";
 import { BudgetExceededError, type ModelHub } from "../../models/index.js";
+import { once } from "../../runs/once.js";
 import { type RunFolder, recordEvent } from "../../runs/run-folder.js";
 import type { SandboxMode } from "../../sandbox/index.js";
 import { applyEdit, loadSkill, type Skill, saveSkillVersion, skillHash } from "../../skill/index.js";
 import { writeJsonAtomic } from "../../util/fs.js";
-import { evaluateTriggers } from "../evaluate.js";
 import { triggerPrompt } from "../prompts.js";
 import type { TriggerSplit } from "../split.js";
 import type { ProbeRecord, TriggerEvalSummary, TriggerMetrics, TriggerQuery } from "../types.js";
@@ -20,6 +20,7 @@ import {
   type TriggerDiagnosis,
   triggerDiagnosisReply,
 } from "./records.js";
+import { evaluateTriggerVersion, versionSkillDir } from "./versions.js";
 
 export type TriggerGate = "none" | "nonneg" | "strict";
 
@@ -89,14 +90,6 @@ export interface EvaluationFile {
 
 const versionId = (iteration: number) => `v${String(iteration).padStart(3, "0")}`;
 
-/** Runs a stage once: its output is saved, and a resumed run reads it back instead of running it again. */
-async function once<T>(file: string, compute: () => Promise<T>): Promise<T> {
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as T;
-  const value = await compute();
-  await writeJsonAtomic(file, value);
-  return value;
-}
-
 const f1 = (metrics: TriggerMetrics | undefined) => metrics?.f1 ?? 0;
 
 export function gateAccepts(gate: TriggerGate, candidate: number, current: number): boolean {
@@ -114,7 +107,7 @@ export function gateAccepts(gate: TriggerGate, candidate: number, current: numbe
 export async function runTriggerLoop(input: TriggerOptimizeInput): Promise<TriggerState> {
   const { folder, hub, settings } = input;
   const seedSkill = await loadSkill(input.seedSkillDir);
-  const skillDir = (version: string) => join(folder.dir, "skills", version, seedSkill.name);
+  const skillDir = (version: string) => versionSkillDir(folder.dir, seedSkill.name, version);
   const byId = new Map(input.queries.map((q) => [q.id, q]));
   const trainQueries = input.split.train.map((id) => byId.get(id) as TriggerQuery);
   const heldoutQueries = input.split.heldout.map((id) => byId.get(id) as TriggerQuery);
@@ -122,30 +115,8 @@ export async function runTriggerLoop(input: TriggerOptimizeInput): Promise<Trigg
   const statePath = folder.state;
   const save = (state: TriggerState) => writeJsonAtomic(statePath, state);
 
-  const evaluateVersion = (version: string, set: "train" | "heldout" | "test", queries: TriggerQuery[]) => {
-    const subdir = join("versions", version, set);
-    return once(join(folder.dir, subdir, "evaluation.json"), async (): Promise<EvaluationFile> => {
-      await rm(join(folder.dir, subdir), { recursive: true, force: true });
-      hub.setStage("probe");
-      return evaluateTriggers({
-        queries,
-        skill: await loadSkill(skillDir(version)),
-        library: input.library,
-        executor: input.executor,
-        executorModel: input.executorModel,
-        hub,
-        folder,
-        subdir,
-        repeat: settings.repeat,
-        concurrency: settings.concurrency,
-        patience: settings.patience,
-        sandbox: settings.sandbox,
-        maxTurns: settings.maxTurns,
-        commandTimeoutSec: settings.commandTimeoutSec,
-        taskTimeoutSec: settings.taskTimeoutSec,
-      });
-    });
-  };
+  const evaluateVersion = (version: string, set: "train" | "heldout", queries: TriggerQuery[]) =>
+    evaluateTriggerVersion(input, skillDir(version), version, set, queries);
 
   let state: TriggerState;
   if (existsSync(statePath)) {
@@ -329,11 +300,3 @@ export async function runTriggerLoop(input: TriggerOptimizeInput): Promise<Trigg
     return null;
   }
 }
-
-/** The evaluation a run kept of one version on one query set, if it has it. */
-export function readEvaluation(runDir: string, version: string, set: string): EvaluationFile | null {
-  const file = join(runDir, "versions", version, set, "evaluation.json");
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as EvaluationFile) : null;
-}
-
-export { once as onceTriggerStage };
