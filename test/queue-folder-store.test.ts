@@ -74,6 +74,45 @@ describe("inputs in a shared folder (sim: a simulation)", () => {
     expect((await redis.cli("-n", String(DB), "--scan", "--pattern", "skillgrad:blob:*")).trim()).toBe("");
   }, 360_000);
 
+  it("optimize --resume uses the folder the run started with, writing again what it needs", async () => {
+    const { redis, tmp } = setup;
+    const inputs = inputsOf();
+    const runsDir = join(tmp, "optimize");
+    const stopped = await runCli(
+      [
+        "optimize",
+        "--bench",
+        "sim",
+        "--model",
+        "sim",
+        "--runs-dir",
+        runsDir,
+        "--queue",
+        redis.url(DB),
+        "--input-store",
+        inputs,
+        "--max-calls",
+        "60",
+        "--json",
+      ],
+      { timeoutMs: 240_000 },
+    );
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ status: "stopped", stoppedBy: "budget" });
+    const runDir = await onlyRun(runsDir);
+    expect(JSON.parse(await readFile(join(runDir, "config.json"), "utf8")).inputStore).toBe(inputs);
+    // the folder is emptied between the runs: the resumed coordinator puts its inputs there again
+    await rm(inputs, { recursive: true });
+    await mkdir(inputs);
+    const resumed = await runCli(["optimize", "--resume", runDir, "--max-calls", "100000", "--json"], {
+      timeoutMs: 300_000,
+    });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: "done" });
+    expect((await filesUnder(inputs)).length).toBeGreaterThan(0);
+    expect((await redis.cli("-n", String(DB), "--scan", "--pattern", "skillgrad:blob:*")).trim()).toBe("");
+  }, 600_000);
+
   it("a worker started without --input-store refuses the run, and eval stops with one line", async () => {
     const runsDir = join(setup.tmp, "refused");
     const result = await runCli(

@@ -1,10 +1,21 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  stat,
+  symlink,
+  truncate,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SkillgradError } from "../errors.js";
 import { BlobCache, InputRejected, sha256 } from "./blobs.js";
 import { FolderInputStore } from "./folder-store.js";
+import { packTask } from "./inputs.js";
 
 // The shared-folder input store (--input-store DIR): content-addressed files, written whole,
 // confined to the folder, and checked by the worker's cache like bytes from Redis.
@@ -94,5 +105,17 @@ describe("FolderInputStore", () => {
       await expect(FolderInputStore.forWriting(locked)).rejects.toBeInstanceOf(SkillgradError);
       await chmod(locked, 0o755);
     }
+  });
+
+  it("refuses an input over 2 GiB in one line, before reading it", async () => {
+    const { dir, store } = await fresh();
+    const big = join(dir, "big.bin");
+    await writeFile(big, "");
+    await truncate(big, 2 ** 31); // sparse: takes no space
+    const task = { id: "t1", prompt: "p", files: [{ from: big, to: "big.bin" }] };
+    await expect(packTask(task, store, { exclude: [] })).rejects.toThrow(
+      /big\.bin is 2\.0 GiB: a file sent to queue workers may be at most 2 GiB; split it, or run without --queue$/,
+    );
+    expect(await readdir(join(dir, "inputs"))).toEqual([]);
   });
 });

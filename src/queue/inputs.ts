@@ -53,6 +53,19 @@ const SKIPPED_DIRS = new Set([".git", ".hg", ".svn", "node_modules", "__pycache_
 
 const isExecutable = (mode: number) => (mode & 0o111) !== 0;
 
+/** Inputs are read whole (to hash and store them), and Node reads at most this much into memory. */
+const MAX_INPUT_BYTES = 2 ** 31 - 1;
+
+async function readInput(path: string): Promise<Buffer> {
+  const { size } = await stat(path);
+  if (size > MAX_INPUT_BYTES) {
+    throw new SkillgradError(
+      `${path} is ${(size / 2 ** 30).toFixed(1)} GiB: a file sent to queue workers may be at most 2 GiB; split it, or run without --queue`,
+    );
+  }
+  return readFile(path);
+}
+
 /** Sends a skill version's files; what a job names it by. */
 export async function packSkill(skill: Skill, store: InputStore): Promise<SkillRef> {
   const files: FileRef[] = [];
@@ -71,7 +84,7 @@ export async function packSkill(skill: Skill, store: InputStore): Promise<SkillR
   };
   await put(skill.skillFile, Buffer.from(skill.source, "utf8"));
   for (const resource of skill.resources)
-    await put(resource.path, await readFile(join(skill.dir, resource.path)), resource.sha256);
+    await put(resource.path, await readInput(join(skill.dir, resource.path)), resource.sha256);
   const manifest = JSON.stringify({ dir: basename(skill.dir), files });
   return {
     hash: skillHash(skill),
@@ -92,7 +105,7 @@ export async function packTask(task: Task, store: InputStore, options: PackTaskO
     for (const found of await listFiles(resolve(file.from), [], `task ${task.id}'s input ${file.from}`)) {
       files.push({
         path: found.rel ? posix.join(file.to, found.rel) : file.to,
-        sha256: await store.put(await readFile(found.absolute), found.absolute),
+        sha256: await store.put(await readInput(found.absolute), found.absolute),
         executable: found.executable,
       });
     }
@@ -101,7 +114,7 @@ export async function packTask(task: Task, store: InputStore, options: PackTaskO
   for (const [key, value] of Object.entries(task.meta ?? {})) {
     if (!key.endsWith("Path") || typeof value !== "string" || !isAbsolute(value)) continue;
     const info = await stat(value).catch(() => undefined);
-    if (info?.isFile()) metaFiles[key] = await store.put(await readFile(value), value);
+    if (info?.isFile()) metaFiles[key] = await store.put(await readInput(value), value);
   }
   let baseTree: string | undefined;
   if (task.baseDir && graderType(task.grader) === "command") {
@@ -139,7 +152,7 @@ async function packTree(dir: string, store: InputStore, exclude: string[]): Prom
   for (const file of found) {
     files.push({
       path: file.rel,
-      sha256: await store.put(await readFile(file.absolute), file.absolute),
+      sha256: await store.put(await readInput(file.absolute), file.absolute),
       executable: file.executable,
     });
   }

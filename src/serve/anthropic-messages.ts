@@ -1,14 +1,19 @@
 import type {
   LanguageModelV3CallOptions,
-  LanguageModelV3FunctionTool,
-  LanguageModelV3Message,
   LanguageModelV3Prompt,
-  LanguageModelV3ProviderTool,
   LanguageModelV3ToolChoice,
   LanguageModelV3ToolResultOutput,
 } from "@ai-sdk/provider";
 import { z } from "zod";
 import { invalidRequest } from "./errors.js";
+import {
+  type AssistantContent,
+  type CallTools,
+  functionTool,
+  imageAt,
+  type ToolContent,
+  type UserContent,
+} from "./prompt-parts.js";
 import { type Answer, newId, toolInputObject } from "./result.js";
 import { parseBody } from "./schema-errors.js";
 import { chunkText, sseEvent } from "./sse.js";
@@ -102,9 +107,6 @@ function toolResultOutput(result: Block): LanguageModelV3ToolResultOutput {
   return result.is_error ? { type: "error-text", value: text } : { type: "text", value: text };
 }
 
-type UserContent = Extract<LanguageModelV3Message, { role: "user" }>["content"];
-type AssistantContent = Extract<LanguageModelV3Message, { role: "assistant" }>["content"];
-
 /** The request as model-layer call options (count_tokens requests too, without the sampling). */
 export function messagesCallOptions(
   request: CountTokensRequest & Partial<MessagesRequest>,
@@ -141,7 +143,7 @@ export function messagesCallOptions(
       continue;
     }
     // A user turn carries tool results (answers to the previous assistant turn) and new input.
-    const results: Extract<LanguageModelV3Message, { role: "tool" }>["content"] = [];
+    const results: ToolContent = [];
     const content: UserContent = [];
     for (const item of blocks) {
       if (item.type === "tool_result") {
@@ -159,7 +161,7 @@ export function messagesCallOptions(
         if (source.type === "base64" && source.data) {
           content.push({ type: "file", mediaType: source.media_type ?? "image/*", data: source.data });
         } else if (source.type === "url" && source.url) {
-          content.push({ type: "file", mediaType: "image/*", data: new URL(source.url) });
+          content.push(imageAt(source.url));
         }
       } else {
         const text = item.text ?? blockText(item.content);
@@ -169,18 +171,10 @@ export function messagesCallOptions(
     if (results.length > 0) prompt.push({ role: "tool", content: results });
     if (content.length > 0) prompt.push({ role: "user", content });
   }
-  const tools: Array<LanguageModelV3FunctionTool | LanguageModelV3ProviderTool> = [];
+  const tools: CallTools = [];
   for (const tool of request.tools ?? []) {
     if (!tool.type || tool.type === "custom") {
-      tools.push({
-        type: "function",
-        name: tool.name,
-        description: tool.description,
-        inputSchema: (tool.input_schema ?? {
-          type: "object",
-          properties: {},
-        }) as LanguageModelV3FunctionTool["inputSchema"],
-      });
+      tools.push(functionTool(tool.name, tool.description, tool.input_schema));
     } else {
       // a server or client tool of Anthropic's own (web_search_…, bash_…): passed on by kind
       const { type, name, ...args } = tool;

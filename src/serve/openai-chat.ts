@@ -1,12 +1,18 @@
 import type {
   LanguageModelV3CallOptions,
-  LanguageModelV3FunctionTool,
-  LanguageModelV3Message,
   LanguageModelV3Prompt,
   LanguageModelV3ToolChoice,
 } from "@ai-sdk/provider";
 import { z } from "zod";
 import { invalidRequest } from "./errors.js";
+import {
+  type AssistantContent,
+  addToolResult,
+  functionTool,
+  imageAt,
+  jsonSchemaFormat,
+  type UserContent,
+} from "./prompt-parts.js";
 import { type Answer, newId, toolInputValue } from "./result.js";
 import { parseBody } from "./schema-errors.js";
 import { chunkText, sseEvent } from "./sse.js";
@@ -127,7 +133,7 @@ export function chatCallOptions(request: ChatRequest): LanguageModelV3CallOption
         prompt.push({ role: "system", content: joinText(message.content) });
         break;
       case "user": {
-        const content: Extract<LanguageModelV3Message, { role: "user" }>["content"] = [];
+        const content: UserContent = [];
         if (typeof message.content === "string") content.push({ type: "text", text: message.content });
         else {
           for (const part of message.content) {
@@ -137,7 +143,7 @@ export function chatCallOptions(request: ChatRequest): LanguageModelV3CallOption
               content.push(
                 inline
                   ? { type: "file", mediaType: inline.mediaType, data: inline.data }
-                  : { type: "file", mediaType: "image/*", data: new URL(part.image_url.url) },
+                  : imageAt(part.image_url.url),
               );
             }
           }
@@ -146,7 +152,7 @@ export function chatCallOptions(request: ChatRequest): LanguageModelV3CallOption
         break;
       }
       case "assistant": {
-        const content: Extract<LanguageModelV3Message, { role: "assistant" }>["content"] = [];
+        const content: AssistantContent = [];
         if (message.reasoning_content) content.push({ type: "reasoning", text: message.reasoning_content });
         const text = joinText(message.content);
         if (text !== "") content.push({ type: "text", text });
@@ -170,28 +176,14 @@ export function chatCallOptions(request: ChatRequest): LanguageModelV3CallOption
             "messages",
           );
         }
-        const part = {
-          type: "tool-result" as const,
-          toolCallId: message.tool_call_id,
-          toolName,
-          output: { type: "text" as const, value: joinText(message.content) },
-        };
-        const last = prompt.at(-1);
-        if (last?.role === "tool") last.content.push(part);
-        else prompt.push({ role: "tool", content: [part] });
+        addToolResult(prompt, message.tool_call_id, toolName, joinText(message.content));
         break;
       }
     }
   }
-  const tools: LanguageModelV3FunctionTool[] | undefined = request.tools?.map((tool) => ({
-    type: "function",
-    name: tool.function.name,
-    description: tool.function.description,
-    inputSchema: (tool.function.parameters ?? {
-      type: "object",
-      properties: {},
-    }) as LanguageModelV3FunctionTool["inputSchema"],
-  }));
+  const tools = request.tools?.map((tool) =>
+    functionTool(tool.function.name, tool.function.description, tool.function.parameters),
+  );
   const stop = request.stop;
   return {
     prompt,
@@ -219,12 +211,7 @@ function chatResponseFormat(
 ): LanguageModelV3CallOptions["responseFormat"] {
   if (!format || format.type === "text") return undefined;
   if (format.type === "json_object") return { type: "json" };
-  return {
-    type: "json",
-    name: format.json_schema.name,
-    description: format.json_schema.description,
-    schema: format.json_schema.schema as never,
-  };
+  return jsonSchemaFormat(format.json_schema);
 }
 
 const FINISH: Record<string, string> = {

