@@ -78,7 +78,7 @@ const SECTIONS = {
     ...run("queue-scaling.mjs", [200, 3, 4, "1,2,4"]),
   }),
   localFootprint: () => ({
-    note: "install size: a plain install of skillgrad (packed, production packages) and what node-llama-cpp, the optional peer dependency for local: models, adds on this platform",
+    note: "install size: a plain install of skillgrad (packed, production packages; the optional peers node-llama-cpp, bullmq and ioredis left out) and what node-llama-cpp, the optional peer dependency for local: models, adds on this platform",
     ...run("local-footprint.mjs"),
   }),
   realModel: () => ({
