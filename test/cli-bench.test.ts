@@ -1,13 +1,13 @@
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { copyFile, cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdir, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
+import { tempDir } from "./helpers/files.js";
 import { REPO, SHARED_DATA } from "./helpers/paths.js";
 
 const WTQ_EXAMPLES = join(REPO, "examples", "wtq");
@@ -29,10 +29,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "sg-bench-"));
 }
 
 function readJson<T>(path: string): T {

@@ -1,17 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
+import { tempDir } from "./helpers/files.js";
 import { REPO } from "./helpers/paths.js";
 
 const WTQ_EXAMPLES = join(REPO, "examples", "wtq");
 const SSB_EXAMPLES = join(REPO, "examples", "spreadsheetbench");
-
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "sg-eval-bench-"));
-}
 
 function jsonLines<T>(path: string): T[] {
   return readFileSync(path, "utf8")

@@ -1,44 +1,14 @@
 import { existsSync, readdirSync } from "node:fs";
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { evalNoSkill, runCli } from "./helpers/cli.js";
-import { startFakeOpenAI } from "./helpers/fake-openai.js";
-import { FIXTURE_SKILLS, REPO } from "./helpers/paths.js";
-
-const world = join(REPO, "examples", "sim-world");
-const seedSkill = join(world, "skills", "csv-analyst");
-const worldTasks = join(world, "tasks.jsonl");
+import { describe, expect, it } from "vitest";
+import { evalNoSkill, runCli, simWorldEval, SIM_WORLD_TASKS as worldTasks } from "./helpers/cli.js";
+import { useFakeOpenAI } from "./helpers/fake-openai.js";
+import { filesUnder, tempDir, writeTasks } from "./helpers/files.js";
+import { FIXTURE_SKILLS, SEED_SKILL as seedSkill } from "./helpers/paths.js";
 
 /** `skillgrad eval` of the seed skill on the sim world with the sim model (a simulation). */
-const simEval = (runsDir: string, ...extra: string[]) => [
-  "eval",
-  "--skill",
-  seedSkill,
-  "--tasks",
-  worldTasks,
-  "--model",
-  "sim",
-  "--runs-dir",
-  runsDir,
-  ...extra,
-];
-
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "sg-eval-"));
-}
-
-async function writeTasks(dir: string, lines: object[]): Promise<string> {
-  const path = join(dir, "tasks.jsonl");
-  await writeFile(path, lines.map((line) => JSON.stringify(line)).join("\n"));
-  return path;
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-}
+const simEval = (runsDir: string, ...extra: string[]) => simWorldEval("sim", runsDir, ...extra);
 
 describe("skillgrad eval on the sim world (a simulation)", () => {
   it("runs every task, prints the summary as JSON, and writes the whole run folder", async () => {
@@ -163,16 +133,13 @@ describe("skillgrad eval with bad input", () => {
 });
 
 describe("skillgrad eval against a local OpenAI-compatible server", () => {
-  let server: Awaited<ReturnType<typeof startFakeOpenAI>> | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const fake = useFakeOpenAI();
+  let server: Awaited<ReturnType<typeof fake.start>> | undefined;
 
   const model = () => `openai-compatible:${server?.url}#fake`;
 
   it("grades an agent that loops to max turns, crashes or times out as failed, and goes on", async () => {
-    server = await startFakeOpenAI((request) => {
+    server = await fake.start((request) => {
       if (request.text.includes("LOOP")) return { toolCall: { name: "list_files", arguments: {} } };
       if (request.text.includes("CRASH")) return { status: 200, body: "this is not JSON" };
       if (request.text.includes("SLOW"))
@@ -223,7 +190,7 @@ describe("skillgrad eval against a local OpenAI-compatible server", () => {
   });
 
   it("runs the agent's shell commands in the sandbox (Python with openpyxl, the workspace files, no secrets)", async () => {
-    server = await startFakeOpenAI((request) => {
+    server = await fake.start((request) => {
       const toolMessages = request.messages.filter((m) => m.role === "tool");
       if (toolMessages.length === 0) {
         const script =
@@ -256,7 +223,7 @@ describe("skillgrad eval against a local OpenAI-compatible server", () => {
 
   it("stops with a clear error when the endpoint goes away, keeping the completed work", async () => {
     let calls = 0;
-    server = await startFakeOpenAI(() => {
+    server = await fake.start(() => {
       calls++;
       return { toolCall: { name: "finish", arguments: { answer: "4" } } };
     });

@@ -1,33 +1,21 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { CLI, runCli } from "./helpers/cli.js";
-import { startFakeOpenAI } from "./helpers/fake-openai.js";
-import { REPO } from "./helpers/paths.js";
-
-const seedSkill = join(REPO, "examples", "sim-world", "skills", "csv-analyst");
-const worldTasks = join(REPO, "examples", "sim-world", "tasks.jsonl");
-
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "sg-faults-"));
-}
-
-async function writeTasks(dir: string, lines: object[]): Promise<string> {
-  const path = join(dir, "tasks.jsonl");
-  await writeFile(path, lines.map((line) => JSON.stringify(line)).join("\n"));
-  return path;
-}
-
-const errorLines = (stderr: string) => stderr.split("\n").filter((line) => line.startsWith("skillgrad:"));
-const hasStack = (text: string) => /\n\s+at /.test(text);
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-}
+import { describe, expect, it } from "vitest";
+import {
+  CLI,
+  errorLines,
+  evalNoSkill,
+  hasStack,
+  runCli,
+  simOptimize,
+  simWorldEval,
+  SIM_WORLD_TASKS as worldTasks,
+} from "./helpers/cli.js";
+import { useFakeOpenAI } from "./helpers/fake-openai.js";
+import { filesUnder, tempDir, writeTasks } from "./helpers/files.js";
+import { SEED_SKILL as seedSkill } from "./helpers/paths.js";
 
 /** Whether this machine lets a test mount a private tmpfs (a mount namespace; a user namespace too when not root). */
 const UNSHARE = process.getuid?.() === 0 ? ["-m"] : ["-rm"];
@@ -43,14 +31,10 @@ function inMountNamespace(script: string): { code: number; stdout: string; stder
 }
 
 describe("a model service that refuses every request (a local fake server)", () => {
-  let server: Awaited<ReturnType<typeof startFakeOpenAI>> | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const fake = useFakeOpenAI();
 
   it("stops eval on a systemic HTTP 400 with one masked line, keeping the completed runs", async () => {
-    server = await startFakeOpenAI((_request, index) =>
+    const server = await fake.start((_request, index) =>
       index === 0
         ? { toolCall: { name: "finish", arguments: { answer: "4" } } }
         : {
@@ -66,18 +50,16 @@ describe("a model service that refuses every request (a local fake server)", () 
       { id: "second", prompt: "what is 3+1?", expected: "4" },
       { id: "third", prompt: "what is 1+3?", expected: "4" },
     ]);
-    const result = await runCli([
-      "eval",
-      "--no-skill",
-      "--tasks",
-      tasks,
-      "--model",
-      `openai-compatible:${server.url}#m`,
-      "--runs-dir",
-      join(dir, "runs"),
-      "--concurrency",
-      "1",
-    ]);
+    const result = await runCli(
+      evalNoSkill(
+        tasks,
+        `openai-compatible:${server.url}#m`,
+        "--runs-dir",
+        join(dir, "runs"),
+        "--concurrency",
+        "1",
+      ),
+    );
     expect(result.code).toBe(1);
     expect(errorLines(result.stderr)).toHaveLength(1);
     expect(result.stderr).toMatch(/refused the request \(HTTP 400: Unsupported parameter: 'tool_choice'/);
@@ -92,7 +74,7 @@ describe("a model service that refuses every request (a local fake server)", () 
   });
 
   it("a context-length 400 fails that one task and the evaluation goes on", async () => {
-    server = await startFakeOpenAI((request) =>
+    const server = await fake.start((request) =>
       request.text.includes("HUGE")
         ? {
             status: 400,
@@ -107,17 +89,9 @@ describe("a model service that refuses every request (a local fake server)", () 
       { id: "huge", prompt: "HUGE: what is 2+2?", expected: "4" },
       { id: "fine", prompt: "what is 2+2?", expected: "4" },
     ]);
-    const result = await runCli([
-      "eval",
-      "--no-skill",
-      "--tasks",
-      tasks,
-      "--model",
-      `openai-compatible:${server.url}#m`,
-      "--runs-dir",
-      join(dir, "runs"),
-      "--json",
-    ]);
+    const result = await runCli(
+      evalNoSkill(tasks, `openai-compatible:${server.url}#m`, "--runs-dir", join(dir, "runs"), "--json"),
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
       runs: 2,
@@ -127,24 +101,20 @@ describe("a model service that refuses every request (a local fake server)", () 
   });
 
   it("stops optimize on a systemic 400 from the optimizer model, saying how to resume", async () => {
-    server = await startFakeOpenAI(() => ({
+    const server = await fake.start(() => ({
       status: 400,
       body: JSON.stringify({ error: { message: "response_format is not supported by this model" } }),
     }));
     const dir = await tempDir();
     const result = await runCli(
-      [
-        "optimize",
-        "--bench",
-        "sim",
-        "--model",
+      simOptimize(
         "sim",
         "--optimizer-model",
         `openai-compatible:${server.url}#m`,
         "--runs-dir",
         "runs",
         "--quiet",
-      ],
+      ),
       { cwd: dir },
     );
     expect(result.code).toBe(1);
@@ -196,19 +166,9 @@ describe("clear errors instead of crashes", () => {
 
   it("names a damaged state.json or config.json on resume", async () => {
     const dir = await tempDir();
-    const first = await runCli([
-      "optimize",
-      "--bench",
-      "sim",
-      "--model",
-      "sim",
-      "--iterations",
-      "1",
-      "--runs-dir",
-      dir,
-      "--json",
-      "--quiet",
-    ]);
+    const first = await runCli(
+      simOptimize("sim", "--iterations", "1", "--runs-dir", dir, "--json", "--quiet"),
+    );
     expect(first.code, first.stderr).toBe(0);
     const runDir = JSON.parse(first.stdout).runDir as string;
     const state = await readFile(join(runDir, "state.json"), "utf8");
@@ -253,20 +213,18 @@ describe("clear errors instead of crashes", () => {
   });
 
   it("warns when the split leaves no validation or test tasks", async () => {
-    const result = await runCli([
-      "optimize",
-      "--bench",
-      "sim",
-      "--model",
-      "sim",
-      "--split",
-      "ratio:pool=1",
-      "--iterations",
-      "1",
-      "--runs-dir",
-      await tempDir(),
-      "--json",
-    ]);
+    const result = await runCli(
+      simOptimize(
+        "sim",
+        "--split",
+        "ratio:pool=1",
+        "--iterations",
+        "1",
+        "--runs-dir",
+        await tempDir(),
+        "--json",
+      ),
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain("warning: the split has no validation tasks");
     expect(result.stderr).toContain("warning: the split has no test tasks");
@@ -360,31 +318,13 @@ describe("clear errors instead of crashes", () => {
 });
 
 describe("quotas and budgets on eval", () => {
-  let server: Awaited<ReturnType<typeof startFakeOpenAI>> | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const fake = useFakeOpenAI();
 
   it("eval --max-calls stops cleanly, reporting the runs not made", async () => {
     const dir = await tempDir();
-    const result = await runCli([
-      "eval",
-      "--skill",
-      seedSkill,
-      "--tasks",
-      worldTasks,
-      "--model",
-      "sim",
-      "--runs-dir",
-      dir,
-      "--no-cache",
-      "--concurrency",
-      "1",
-      "--max-calls",
-      "7",
-      "--json",
-    ]);
+    const result = await runCli(
+      simWorldEval("sim", dir, "--no-cache", "--concurrency", "1", "--max-calls", "7", "--json"),
+    );
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({ status: "stopped" });
@@ -392,27 +332,13 @@ describe("quotas and budgets on eval", () => {
     expect(summary.calls).toBeLessThanOrEqual(7);
     expect(summary.runs).toBeGreaterThan(0);
     expect(summary.runs + summary.notRun).toBe(60);
-    const text = await runCli([
-      "eval",
-      "--skill",
-      seedSkill,
-      "--tasks",
-      worldTasks,
-      "--model",
-      "sim",
-      "--runs-dir",
-      dir,
-      "--no-cache",
-      "--max-calls",
-      "3",
-      "--quiet",
-    ]);
+    const text = await runCli(simWorldEval("sim", dir, "--no-cache", "--max-calls", "3", "--quiet"));
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^stopped {5}budget reached: .* task run\(s\) not made/);
   });
 
   it("eval --max-cost stops before the call that would go over the dollars", async () => {
-    server = await startFakeOpenAI(() => ({ toolCall: { name: "finish", arguments: { answer: "4" } } }));
+    const server = await fake.start(() => ({ toolCall: { name: "finish", arguments: { answer: "4" } } }));
     const dir = await tempDir();
     const model = `openai-compatible:${server.url}#m`;
     // the fake server reports 100 input and 10 output tokens per call: $0.10 a call at these prices
@@ -425,23 +351,21 @@ describe("quotas and budgets on eval", () => {
       dir,
       [1, 2, 3, 4].map((n) => ({ id: `t${n}`, prompt: `what is ${n}+0?`, expected: String(n) })),
     );
-    const result = await runCli([
-      "eval",
-      "--no-skill",
-      "--tasks",
-      tasks,
-      "--model",
-      model,
-      "--config",
-      config,
-      "--runs-dir",
-      join(dir, "runs"),
-      "--concurrency",
-      "1",
-      "--max-cost",
-      "0.15",
-      "--json",
-    ]);
+    const result = await runCli(
+      evalNoSkill(
+        tasks,
+        model,
+        "--config",
+        config,
+        "--runs-dir",
+        join(dir, "runs"),
+        "--concurrency",
+        "1",
+        "--max-cost",
+        "0.15",
+        "--json",
+      ),
+    );
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({ status: "stopped", runs: 2, notRun: 2, calls: 2 });
@@ -452,23 +376,21 @@ describe("quotas and budgets on eval", () => {
     const dir = await tempDir();
     const config = join(dir, "config.json");
     await writeFile(config, JSON.stringify({ rateLimits: { openai: { rpm: 500, tpm: 200000 } } }));
-    const result = await runCli([
-      "optimize",
-      "--bench",
-      "sim",
-      "--model",
-      "sim",
-      "--iterations",
-      "1",
-      "--config",
-      config,
-      "--rpm",
-      "100000",
-      "--runs-dir",
-      join(dir, "runs"),
-      "--json",
-      "--quiet",
-    ]);
+    const result = await runCli(
+      simOptimize(
+        "sim",
+        "--iterations",
+        "1",
+        "--config",
+        config,
+        "--rpm",
+        "100000",
+        "--runs-dir",
+        join(dir, "runs"),
+        "--json",
+        "--quiet",
+      ),
+    );
     expect(result.code, result.stderr).toBe(0);
     const saved = JSON.parse(await readFile(join(JSON.parse(result.stdout).runDir, "config.json"), "utf8"));
     expect(saved.configFile.rateLimits).toEqual({

@@ -12,6 +12,17 @@ const inputFile = (id: string, n: number) => join(DATA, "spreadsheet", id, `${n}
 let root: string;
 let outputs: string;
 
+/** `skillgrad grade spreadsheetbench` of the shared data's tasks on an outputs folder; flags follow. */
+const grade = (outputsDir: string, ...flags: string[]) =>
+  runCli(["grade", "spreadsheetbench", "--data", DATA, "--outputs", outputsDir, ...flags]);
+
+/** The --json lines: one object per task. */
+const jsonLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "ssb-cli-"));
   outputs = join(root, "outputs");
@@ -27,15 +38,7 @@ afterAll(async () => {
 
 describe("skillgrad grade spreadsheetbench", () => {
   it("prints one line per task and the hard and soft scores", async () => {
-    const result = await runCli([
-      "grade",
-      "spreadsheetbench",
-      "--data",
-      DATA,
-      "--outputs",
-      outputs,
-      "--no-recalc",
-    ]);
+    const result = await grade(outputs, "--no-recalc");
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split("\n");
     // Tasks in dataset.json order.
@@ -47,22 +50,9 @@ describe("skillgrad grade spreadsheetbench", () => {
   });
 
   it("prints one JSON object per task with --json, null for a missing output, unknown ids per task", async () => {
-    const result = await runCli([
-      "grade",
-      "spreadsheetbench",
-      "--data",
-      DATA,
-      "--outputs",
-      outputs,
-      "--ids",
-      "79-7,no-such-task,39490",
-      "--json",
-    ]);
+    const result = await grade(outputs, "--ids", "79-7,no-such-task,39490", "--json");
     expect(result.code).toBe(0);
-    const objects = result.stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line));
+    const objects = jsonLines(result.stdout);
     expect(objects.map((object) => object.id)).toEqual(["79-7", "no-such-task", "39490"]);
     expect(objects[0]).toEqual({ id: "79-7", testCases: [true, true, true], hard: 1, soft: 1, reasons: [] });
     expect(objects[1]).toMatchObject({
@@ -83,7 +73,7 @@ describe("skillgrad grade spreadsheetbench", () => {
     );
     const empty = join(root, "empty");
     await mkdir(empty, { recursive: true });
-    const noOutputs = await runCli(["grade", "spreadsheetbench", "--data", DATA, "--outputs", empty]);
+    const noOutputs = await grade(empty);
     expect(noOutputs.code).toBe(1);
     expect(noOutputs.stderr).toMatch(/no output files .*\{n\}_\{id\}_output\.xlsx/);
   });
@@ -106,21 +96,9 @@ describe("skillgrad grade spreadsheetbench", () => {
     await rm(join(many, "1_79-7_output.xlsx"));
     await symlink(answer("79-7", 1), join(many, "1_79-7_output.xlsx"));
     expected.set("79-7", false);
-    const result = await runCli([
-      "grade",
-      "spreadsheetbench",
-      "--data",
-      DATA,
-      "--outputs",
-      many,
-      "--no-recalc",
-      "--json",
-    ]);
+    const result = await grade(many, "--no-recalc", "--json");
     expect(result.code).toBe(0);
-    const grades = result.stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as { id: string; testCases: boolean[]; reasons: string[] });
+    const grades: Array<{ id: string; testCases: boolean[]; reasons: string[] }> = jsonLines(result.stdout);
     expect(grades).toHaveLength(50);
     expect(Object.fromEntries(grades.map((grade) => [grade.id, grade.testCases[0]]))).toEqual(
       Object.fromEntries(expected),
@@ -148,26 +126,9 @@ describe.skipIf(!soffice)("skillgrad grade spreadsheetbench recalculation", () =
       join(DATA, "golden/recalc/ssb-recalc-03/1_39490_output.xlsx"),
       join(formulas, "1_39490_output.xlsx"),
     );
-    const raw = await runCli([
-      "grade",
-      "spreadsheetbench",
-      "--data",
-      DATA,
-      "--outputs",
-      formulas,
-      "--no-recalc",
-      "--json",
-    ]);
+    const raw = await grade(formulas, "--no-recalc", "--json");
     expect(JSON.parse(raw.stdout).testCases).toEqual([false, null, null]);
-    const recalculated = await runCli([
-      "grade",
-      "spreadsheetbench",
-      "--data",
-      DATA,
-      "--outputs",
-      formulas,
-      "--json",
-    ]);
+    const recalculated = await grade(formulas, "--json");
     expect(recalculated.code).toBe(0);
     expect(JSON.parse(recalculated.stdout).testCases).toEqual([true, null, null]);
   });

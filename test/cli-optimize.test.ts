@@ -1,25 +1,15 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { chmod, cp, lstat, mkdir, mkdtemp, readFile, stat, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, cp, lstat, mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, runCli } from "./helpers/cli.js";
+import { tempDir } from "./helpers/files.js";
 import { REPO } from "./helpers/paths.js";
+import { readJsonLines } from "./helpers/run-files.js";
 
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "sg-optimize-"));
-}
-
-async function ledgerLines(
-  runDir: string,
-): Promise<Array<{ cacheHit: boolean; role: string; stage?: string }>> {
-  const text = await readFile(join(runDir, "ledger.jsonl"), "utf8");
-  return text
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line));
-}
+const ledgerLines = (runDir: string): Promise<Array<{ cacheHit: boolean; role: string; stage?: string }>> =>
+  readJsonLines(join(runDir, "ledger.jsonl"));
 
 const newestRun = (runs: string) =>
   readdirSync(runs)

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { pricedConfig, runCli, simWorldEval } from "./helpers/cli.js";
+import { pricedConfig, runCli, simOptimize, simWorldEval } from "./helpers/cli.js";
 import { useQueueWorkers } from "./helpers/queue.js";
 import { onlyRun, readJsonLines } from "./helpers/run-files.js";
 
@@ -20,7 +20,7 @@ const setup = useQueueWorkers({
 });
 
 const evalArgs = (runsDir: string, ...extra: string[]) =>
-  simWorldEval(MODEL, runsDir, "--config", config, "--no-cache", ...extra);
+  simWorldEval(MODEL, runsDir, "--config", config, "--no-cache", "--json", ...extra);
 
 interface LedgerLine {
   cacheHit: boolean;
@@ -81,11 +81,7 @@ describe("budgets across queue workers (sim: a simulation)", () => {
   }, 360_000);
 
   it("an optimize run stopped by its budget goes on, under a larger one, from the rollouts it has", async () => {
-    const args = [
-      "optimize",
-      "--bench",
-      "sim",
-      "--model",
+    const args = simOptimize(
       MODEL,
       "--config",
       config,
@@ -94,7 +90,7 @@ describe("budgets across queue workers (sim: a simulation)", () => {
       "--queue",
       setup.redis.url(DB),
       "--json",
-    ];
+    );
     const stopped = await runCli([...args, "--max-calls", "60"], { timeoutMs: 240_000 });
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(JSON.parse(stopped.stdout)).toMatchObject({ status: "stopped", stoppedBy: "budget" });

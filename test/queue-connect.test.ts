@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
+import { filesUnder } from "./helpers/files.js";
 import { useModuleLog } from "./helpers/module-log.js";
 import { EXAMPLE_WORLD, SEED_SKILL } from "./helpers/paths.js";
 import { freePort, startRedisServer, startWorkerProcess, type TestRedis, useRedis } from "./helpers/redis.js";
@@ -46,11 +47,6 @@ const smallEval = (runsDir: string, ...extra: string[]) => [
 ];
 const evalArgs = (runsDir: string, queue: string, ...extra: string[]) =>
   smallEval(runsDir, "--queue", queue, "--json", ...extra);
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-}
 
 beforeAll(async () => {
   redis = await useRedis();

@@ -22,7 +22,7 @@ const setup = useQueueWorkers({
 });
 
 const evalArgs = (runsDir: string, ...extra: string[]) =>
-  simWorldEval(MODEL, runsDir, "--config", config, "--no-cache", ...extra);
+  simWorldEval(MODEL, runsDir, "--config", config, "--no-cache", "--json", ...extra);
 
 describe("a worker killed mid-rollout (sim: a simulation)", () => {
   it("leaves every task graded once and every call paid once", async () => {

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI, runCli } from "./helpers/cli.js";
+import { CLI, runCli, simOptimize } from "./helpers/cli.js";
 import { useQueueWorkers } from "./helpers/queue.js";
 import { onlyRun } from "./helpers/run-files.js";
 
@@ -11,19 +11,8 @@ import { onlyRun } from "./helpers/run-files.js";
 // evaluation and resumed: it ends with the same final skill as an uninterrupted run with the same
 // seed, and no rollout is run or paid twice. The model is the sim (an offline simulation).
 const DB = 4;
-const optimizeArgs = (model: string, runsDir: string, ...extra: string[]) => [
-  "optimize",
-  "--bench",
-  "sim",
-  "--model",
-  model,
-  "--seed",
-  "7",
-  "--runs-dir",
-  runsDir,
-  "--json",
-  ...extra,
-];
+const optimizeArgs = (model: string, runsDir: string, ...extra: string[]) =>
+  simOptimize(model, "--seed", "7", "--runs-dir", runsDir, "--json", ...extra);
 
 const setup = useQueueWorkers({
   db: DB,

@@ -6,7 +6,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { feedbackFileSchema } from "../src/runs/feedback.js";
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from "./helpers/chromium.js";
-import { runCli } from "./helpers/cli.js";
+import { runCli, simOptimize } from "./helpers/cli.js";
 import { EXAMPLE_WORLD, SEED_SKILL } from "./helpers/sim-world.js";
 
 if (!hasChromium)
@@ -199,17 +199,7 @@ describe.skipIf(!hasChromium)("the report's review mode in chromium (sim runs: a
     const bad = join(downloads, "bad-feedback.json");
     await writeFile(bad, JSON.stringify({ format: "something else", items: [] }));
     const runsDir = await mkdtemp(join(tmpdir(), "sg-feedback-bad-"));
-    const result = await runCli([
-      "optimize",
-      "--bench",
-      "sim",
-      "--model",
-      "sim",
-      "--runs-dir",
-      runsDir,
-      "--feedback",
-      bad,
-    ]);
+    const result = await runCli(simOptimize("sim", "--runs-dir", runsDir, "--feedback", bad));
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split("\n");
     expect(lines.at(-1)).toContain("is not a skillgrad feedback.json");

@@ -4,15 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { STOPPED_CALL } from "../src/executor/builtin/run-task.js";
-import { runCli } from "./helpers/cli.js";
-import { REPO } from "./helpers/paths.js";
+import { runCli, triggersArgs } from "./helpers/cli.js";
+import { REPO, SEED_SKILL as skill } from "./helpers/paths.js";
+import { readJsonLines } from "./helpers/run-files.js";
 
 /**
  * `skillgrad triggers eval` with the built-in executor and the sim model (a simulation): the sim
  * agent picks a skill by the documented relevance rule (src/sim/relevance.ts).
  */
 
-const skill = join(REPO, "examples", "sim-world", "skills", "csv-analyst");
 const queries = join(REPO, "examples", "triggers", "csv-analyst.queries.jsonl");
 
 interface Probe {
@@ -26,28 +26,14 @@ interface Probe {
   trajectory: string;
 }
 
+const MODEL = "sim:noise=0.1";
+const probesOf = (runDir: string): Promise<Probe[]> => readJsonLines(join(runDir, "probes.jsonl"));
+
 async function triggersEval(runsDir: string, ...extra: string[]) {
-  const result = await runCli([
-    "triggers",
-    "eval",
-    "--skill",
-    skill,
-    "--queries",
-    queries,
-    "--model",
-    "sim:noise=0.1",
-    "--runs-dir",
-    runsDir,
-    "--json",
-    ...extra,
-  ]);
+  const result = await runCli(triggersArgs("eval", skill, queries, MODEL, runsDir, "--json", ...extra));
   expect(result.code, result.stderr).toBe(0);
   const summary = JSON.parse(result.stdout);
-  const probes = (await readFile(join(summary.runDir, "probes.jsonl"), "utf8"))
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line) as Probe);
-  return { summary, probes };
+  return { summary, probes: await probesOf(summary.runDir) };
 }
 
 describe("skillgrad triggers eval (built-in executor, sim model: a simulation)", () => {
@@ -96,55 +82,23 @@ describe("skillgrad triggers eval (built-in executor, sim model: a simulation)",
 
   it("the agent never sees shouldTrigger: flipping every label leaves every activation as it was", async () => {
     const flipped = join(await mkdtemp(join(tmpdir(), "sg-flipped-")), "flipped.jsonl");
-    const lines = (await readFile(queries, "utf8"))
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line));
+    const lines = await readJsonLines(queries);
     await writeFile(
       flipped,
       lines.map((q) => JSON.stringify({ ...q, shouldTrigger: !q.shouldTrigger })).join("\n"),
     );
-    const result = await runCli([
-      "triggers",
-      "eval",
-      "--skill",
-      skill,
-      "--queries",
-      flipped,
-      "--model",
-      "sim:noise=0.1",
-      "--runs-dir",
-      runsDir,
-      "--no-cache",
-      "--json",
-    ]);
+    const result = await runCli(triggersArgs("eval", skill, flipped, MODEL, runsDir, "--no-cache", "--json"));
     expect(result.code, result.stderr).toBe(0);
     const other = JSON.parse(result.stdout);
     const activations = async (dir: string) =>
-      (await readFile(join(dir, "probes.jsonl"), "utf8"))
-        .trim()
-        .split("\n")
-        .map((line) => JSON.parse(line) as Probe)
-        .map((p) => `${p.queryId}#${p.repeat}:${p.activated}`)
-        .sort();
+      (await probesOf(dir)).map((p) => `${p.queryId}#${p.repeat}:${p.activated}`).sort();
     expect(await activations(other.runDir)).toEqual(await activations(run.summary.runDir));
     expect(other.metrics.tp).toBe(run.summary.metrics.fp);
     expect(other.metrics.fp).toBe(run.summary.metrics.tp);
   });
 
   it("prints the trigger rates, the intervals and the queries that went the wrong way; writes a report", async () => {
-    const result = await runCli([
-      "triggers",
-      "eval",
-      "--skill",
-      skill,
-      "--queries",
-      queries,
-      "--model",
-      "sim:noise=0.1",
-      "--runs-dir",
-      runsDir,
-    ]);
+    const result = await runCli(triggersArgs("eval", skill, queries, MODEL, runsDir));
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^triggering {2}F1 \d\.\d{3} \(95% CI \d\.\d{3}–\d\.\d{3}\), precision/m);
     expect(result.stdout).toContain("missed (should trigger)");
@@ -182,21 +136,10 @@ describe("skillgrad triggers eval (built-in executor, sim model: a simulation)",
 
   it("probes on this machine: --queue is refused with a usage error, not ignored", async () => {
     const own = await mkdtemp(join(tmpdir(), "sg-triggers-queue-"));
-    for (const command of ["eval", "optimize"]) {
-      const result = await runCli([
-        "triggers",
-        command,
-        "--skill",
-        skill,
-        "--queries",
-        queries,
-        "--model",
-        "sim",
-        "--queue",
-        "redis://127.0.0.1:1",
-        "--runs-dir",
-        own,
-      ]);
+    for (const command of ["eval", "optimize"] as const) {
+      const result = await runCli(
+        triggersArgs(command, skill, queries, "sim", own, "--queue", "redis://127.0.0.1:1"),
+      );
       expect(result.code).toBe(2);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
       expect(result.stderr).toContain("--queue goes with eval and optimize");

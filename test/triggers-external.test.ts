@@ -2,8 +2,9 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli.js";
-import { REPO } from "./helpers/paths.js";
+import { runCli, triggersArgs } from "./helpers/cli.js";
+import { REPO, SEED_SKILL as SKILL } from "./helpers/paths.js";
+import { readJsonLines } from "./helpers/run-files.js";
 
 /**
  * Trigger evaluation through the real command-line agents (the pinned devDependencies) on the sim
@@ -13,7 +14,6 @@ import { REPO } from "./helpers/paths.js";
 
 const CLAUDE = join(REPO, "node_modules", ".bin", "claude");
 const CODEX = join(REPO, "node_modules", ".bin", "codex");
-const SKILL = join(REPO, "examples", "sim-world", "skills", "csv-analyst");
 
 interface Probe {
   queryId: string;
@@ -51,33 +51,25 @@ beforeAll(async () => {
 
 async function probesWith(executor: string, bin: string) {
   const result = await runCli(
-    [
-      "triggers",
+    triggersArgs(
       "eval",
-      "--skill",
       SKILL,
-      "--queries",
       queries,
-      "--model",
       "sim",
+      join(dir, executor),
       "--executor",
       executor,
       "--executor-bin",
       bin,
       "--repeat",
       "1",
-      "--runs-dir",
-      join(dir, executor),
       "--json",
-    ],
+    ),
     { timeoutMs: 180_000 },
   );
   expect(result.code, result.stderr).toBe(0);
   const summary = JSON.parse(result.stdout);
-  const probes = (await readFile(join(summary.runDir, "probes.jsonl"), "utf8"))
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line) as Probe);
+  const probes: Probe[] = await readJsonLines(join(summary.runDir, "probes.jsonl"));
   const byId = Object.fromEntries(probes.map((p) => [p.queryId, p]));
   const trajectory = async (id: string) =>
     JSON.parse(await readFile(join(summary.runDir, byId[id]?.trajectory as string), "utf8"));

@@ -2,8 +2,10 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli.js";
+import type { TriggerMetrics as Metrics } from "../src/triggers/types.js";
+import { runCli, triggersArgs } from "./helpers/cli.js";
 import { REPO } from "./helpers/paths.js";
+import { readJsonLines as readLines } from "./helpers/run-files.js";
 
 /**
  * `skillgrad triggers optimize` with the built-in executor and the sim model (a simulation): the sim
@@ -15,16 +17,6 @@ const queries = join(examples, "csv-analyst.queries.jsonl");
 const testQueries = join(examples, "csv-analyst.test-queries.jsonl");
 const MODEL = "sim:noise=0.1";
 
-interface Metrics {
-  probes: number;
-  tp: number;
-  fp: number;
-  fn: number;
-  tn: number;
-  precision: number | null;
-  recall: number | null;
-  f1: number | null;
-}
 interface VersionSummary {
   version: string;
   description: string;
@@ -43,47 +35,17 @@ interface Summary {
 }
 
 async function optimize(seed: string, runsDir: string, ...extra: string[]): Promise<Summary> {
-  const result = await runCli([
-    "triggers",
-    "optimize",
-    "--skill",
-    join(examples, "seeds", seed, "csv-analyst"),
-    "--queries",
-    queries,
-    "--model",
-    MODEL,
-    "--runs-dir",
-    runsDir,
-    "--json",
-    ...extra,
-  ]);
+  const skill = join(examples, "seeds", seed, "csv-analyst");
+  const result = await runCli(triggersArgs("optimize", skill, queries, MODEL, runsDir, "--json", ...extra));
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as Summary;
 }
 
 async function triggersEval(skill: string, queryFile: string, runsDir: string) {
-  const result = await runCli([
-    "triggers",
-    "eval",
-    "--skill",
-    skill,
-    "--queries",
-    queryFile,
-    "--model",
-    MODEL,
-    "--runs-dir",
-    runsDir,
-    "--json",
-  ]);
+  const result = await runCli(triggersArgs("eval", skill, queryFile, MODEL, runsDir, "--json"));
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as { metrics: Metrics };
 }
-
-const readLines = async (file: string) =>
-  (await readFile(file, "utf8"))
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line));
 
 describe("skillgrad triggers optimize (sim: a simulation)", () => {
   let runsDir: string;
@@ -163,21 +125,18 @@ describe("skillgrad triggers optimize (sim: a simulation)", () => {
   it("a run stopped by its budget resumes to the same result without paying for a call twice", async () => {
     const own = await mkdtemp(join(tmpdir(), "sg-triggers-resume-"));
     const full = await optimize("vague", join(own, "a"));
-    const stoppedResult = await runCli([
-      "triggers",
-      "optimize",
-      "--skill",
-      join(examples, "seeds", "vague", "csv-analyst"),
-      "--queries",
-      queries,
-      "--model",
-      MODEL,
-      "--runs-dir",
-      join(own, "b"),
-      "--max-calls",
-      "250",
-      "--json",
-    ]);
+    const stoppedResult = await runCli(
+      triggersArgs(
+        "optimize",
+        join(examples, "seeds", "vague", "csv-analyst"),
+        queries,
+        MODEL,
+        join(own, "b"),
+        "--max-calls",
+        "250",
+        "--json",
+      ),
+    );
     expect(stoppedResult.code, stoppedResult.stderr).toBe(0);
     const stopped = JSON.parse(stoppedResult.stdout) as Summary & { stoppedBy: string };
     expect(stopped.status).toBe("stopped");

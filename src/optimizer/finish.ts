@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { round4, wilsonInterval } from "../eval/stats.js";
 import { BudgetExceededError } from "../models/index.js";
-import { type CostSummary, copyBestSkill, costSummary } from "../runs/summary.js";
+import { type CostSummary, copyBestSkill, costSummary, runOutcome } from "../runs/summary.js";
 import type { TriggerMetrics } from "../triggers/types.js";
 import { evaluateVersion } from "./evaluate-version.js";
 import type { LoopResult } from "./loop.js";
@@ -87,12 +87,7 @@ export async function finishRun(
   };
   const bestSkillDir = await copyBestSkill(folder.dir, loop.skillDir(state.best));
   return {
-    runId: folder.id,
-    runDir: folder.dir,
-    status: state.status,
-    stoppedBy: state.stoppedBy ?? null,
-    stopReason: state.stopReason ?? null,
-    iterations: state.iteration,
+    ...runOutcome(folder, state),
     trainSize: state.trainIds?.length ?? 0,
     versions: state.versions.map(({ id, hash, iteration, validation }) => ({
       id,

@@ -1,6 +1,27 @@
 import { cp, mkdir, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { LedgerTotals } from "../models/index.js";
+import type { RunFolder } from "./run-folder.js";
+
+/** What a loop's checkpoint says of how far it got and how it ended. */
+interface EndState<Status, StoppedBy> {
+  status: Status;
+  stoppedBy?: StoppedBy;
+  stopReason?: string;
+  iteration: number;
+}
+
+/** How a summary opens: the run, whether it finished or stopped (by what, why), and its iterations. */
+export function runOutcome<Status, StoppedBy>(folder: RunFolder, state: EndState<Status, StoppedBy>) {
+  return {
+    runId: folder.id,
+    runDir: folder.dir,
+    status: state.status,
+    stoppedBy: state.stoppedBy ?? null,
+    stopReason: state.stopReason ?? null,
+    iterations: state.iteration,
+  };
+}
 
 /** What a run's summary says of its model calls: cost, calls and tokens in all, and per role, model and stage. */
 export interface CostSummary {

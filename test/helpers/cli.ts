@@ -47,20 +47,22 @@ export function evalNoSkill(tasks: string, model: string, ...flags: string[]): s
   return ["eval", "--no-skill", "--tasks", tasks, "--model", model, ...flags];
 }
 
-/** `skillgrad eval` of the seed skill on the sim world's 60 tasks with `model`, into `runsDir`, printing JSON. */
-export function simWorldEval(model: string, runsDir: string, ...extra: string[]): string[] {
+/** The sim world's 60 tasks (a simulation). */
+export const SIM_WORLD_TASKS = join(EXAMPLE_WORLD, "tasks.jsonl");
+
+/** `skillgrad eval` of the seed skill on the sim world's 60 tasks with `model`, into `runsDir`; flags follow. */
+export function simWorldEval(model: string, runsDir: string, ...flags: string[]): string[] {
   return [
     "eval",
     "--skill",
     SEED_SKILL,
     "--tasks",
-    join(EXAMPLE_WORLD, "tasks.jsonl"),
+    SIM_WORLD_TASKS,
     "--model",
     model,
     "--runs-dir",
     runsDir,
-    "--json",
-    ...extra,
+    ...flags,
   ];
 }
 
@@ -69,4 +71,40 @@ export async function pricedConfig(dir: string, model: string): Promise<string> 
   const file = join(dir, "config.json");
   await writeFile(file, JSON.stringify({ prices: { [model]: { input: 3, cachedInput: 0.3, output: 15 } } }));
   return file;
+}
+
+/** The error lines a run printed (each starts with "skillgrad:"). */
+export const errorLines = (stderr: string) =>
+  stderr.split("\n").filter((line) => line.startsWith("skillgrad:"));
+
+/** Whether output holds a stack trace (printed only with --debug). */
+export const hasStack = (text: string) => /\n\s+at /.test(text);
+
+/** `skillgrad triggers eval|optimize` of `skill` on a query file with `model`, into `runsDir`; flags follow. */
+export function triggersArgs(
+  command: "eval" | "optimize",
+  skill: string,
+  queries: string,
+  model: string,
+  runsDir: string,
+  ...flags: string[]
+): string[] {
+  return [
+    "triggers",
+    command,
+    "--skill",
+    skill,
+    "--queries",
+    queries,
+    "--model",
+    model,
+    "--runs-dir",
+    runsDir,
+    ...flags,
+  ];
+}
+
+/** `skillgrad optimize` on the sim benchmark (a simulation) with `model`; flags follow. */
+export function simOptimize(model: string, ...flags: string[]): string[] {
+  return ["optimize", "--bench", "sim", "--model", model, ...flags];
 }

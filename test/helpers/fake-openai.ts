@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 
 /** What the fake server answers to one chat completion request. */
 export type FakeReply =
@@ -12,6 +13,10 @@ export interface ChatRequest {
   messages: Array<{ role: string; content: unknown }>;
   /** All message text joined, to tell tasks apart. */
   text: string;
+  /** The request's path and query, as the client sent them (e.g. /v1/chat/completions?api-key=…). */
+  url: string;
+  /** Its Authorization header, if it had one. */
+  authorization?: string;
 }
 
 /**
@@ -25,7 +30,12 @@ export async function startFakeOpenAI(answer: (request: ChatRequest, index: numb
     for await (const chunk of req) raw += chunk;
     const body = JSON.parse(raw || "{}") as { messages?: ChatRequest["messages"] };
     const messages = body.messages ?? [];
-    const request = { messages, text: messages.map((m) => JSON.stringify(m.content)).join("\n") };
+    const request: ChatRequest = {
+      messages,
+      text: messages.map((m) => JSON.stringify(m.content)).join("\n"),
+      url: req.url ?? "",
+      ...(req.headers.authorization !== undefined ? { authorization: req.headers.authorization } : {}),
+    };
     let reply = answer(request, count++);
     while ("delayMs" in reply) {
       const { delayMs, reply: later } = reply;
@@ -73,5 +83,23 @@ export async function startFakeOpenAI(answer: (request: ChatRequest, index: numb
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * For a describe block (or a file) whose tests each start their own fake server: `start` one in a
+ * test, and it is closed after that test.
+ */
+export function useFakeOpenAI(): { start: typeof startFakeOpenAI } {
+  let server: Awaited<ReturnType<typeof startFakeOpenAI>> | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  return {
+    async start(answer) {
+      server = await startFakeOpenAI(answer);
+      return server;
+    },
   };
 }

@@ -134,3 +134,13 @@ export async function freshJob(
   };
   return { job, fileSha: sha256(csv), csv };
 }
+
+/** What two evals of the same tasks and model must agree on, wherever their rollouts ran. */
+export function gradeFigures(summary: {
+  passes: number;
+  passRate: number;
+  meanScore: number;
+  outcomes: unknown;
+}) {
+  return [summary.passes, summary.passRate, summary.meanScore, summary.outcomes];
+}

@@ -1,5 +1,5 @@
 import { BudgetExceededError } from "../../models/index.js";
-import { type CostSummary, copyBestSkill, costSummary } from "../../runs/summary.js";
+import { type CostSummary, copyBestSkill, costSummary, runOutcome } from "../../runs/summary.js";
 import { loadSkill } from "../../skill/index.js";
 import type { TriggerMetrics } from "../types.js";
 import type { TriggerOptimizeInput, TriggerState, TriggerVersion } from "./loop.js";
@@ -80,12 +80,7 @@ export async function finishTriggerRun(
   };
   const bestSkillDir = await copyBestSkill(folder.dir, skillDir(state.best));
   return {
-    runId: folder.id,
-    runDir: folder.dir,
-    status: state.status,
-    stoppedBy: state.stoppedBy ?? null,
-    stopReason: state.stopReason ?? null,
-    iterations: state.iteration,
+    ...runOutcome(folder, state),
     split: {
       seed: input.split.seed,
       holdout: input.split.holdout,
