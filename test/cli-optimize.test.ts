@@ -413,7 +413,7 @@ describe("skillgrad optimize on the sim world (a simulation)", () => {
     expect(result.stderr).toMatch(/no model chosen for the judge/);
   });
 
-  it("refuses a seed skill that does not validate, and resuming a folder that is not a run", async () => {
+  it("refuses a seed skill that does not validate, a --seed that is not a whole number ≥ 0, and resuming a folder that is not a run", async () => {
     const runs = await tempDir();
     const bad = await runCli([
       "optimize",
@@ -434,5 +434,21 @@ describe("skillgrad optimize on the sim world (a simulation)", () => {
     expect(notRun.stderr).toContain("not a run folder");
     const both = await runCli(["optimize", "--tasks", "x.jsonl", "--bench", "sim", "--model", "sim"]);
     expect(both.code).toBe(2);
+    for (const seed of ["abc", "-3", "1.5"]) {
+      const badSeed = await runCli([
+        "optimize",
+        "--bench",
+        "sim",
+        "--model",
+        "sim",
+        "--seed",
+        seed,
+        "--runs-dir",
+        runs,
+      ]);
+      expect(badSeed.code, seed).toBe(2);
+      expect(badSeed.stderr).toContain("--seed");
+    }
+    expect(readdirSync(runs)).toEqual([]);
   });
 });

@@ -17,7 +17,9 @@ const optimizeArgs = (model: string, runsDir: string, ...extra: string[]) =>
 const setup = useQueueWorkers({
   db: DB,
   tmpPrefix: "sg-queue-resume-",
-  workers: () => ["r1", "r2"].map((name) => ({ name, concurrency: 3 })),
+  // one rollout at a time per worker: an iteration's batch then runs in waves, so the kill after the
+  // first finished rollout lands before the evaluation ends, however busy the machine is
+  workers: () => ["r1", "r2"].map((name) => ({ name, concurrency: 1 })),
 });
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 240_000): Promise<void> {

@@ -146,4 +146,17 @@ describe("skillgrad triggers eval (built-in executor, sim model: a simulation)",
     }
     expect(readdirSync(own)).toEqual([]);
   });
+
+  it("--help states the trigger default of 3 repeats and offers no grader flag (probes grade nothing)", async () => {
+    for (const command of ["eval", "optimize"] as const) {
+      const help = await runCli(["triggers", command, "--help"]);
+      expect(help.code).toBe(0);
+      const repeat = help.stdout.replace(/\s+/g, " ").match(/--repeat <k> [^-]*\(default: (\d+)\)/);
+      expect(repeat?.[1]).toBe("3");
+      expect(help.stdout).not.toContain("--trust-graders");
+      const given = await runCli(triggersArgs(command, skill, queries, "sim", runsDir, "--trust-graders"));
+      expect(given.code).toBe(2);
+      expect(given.stderr).toContain("--trust-graders");
+    }
+  });
 });

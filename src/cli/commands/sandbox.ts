@@ -48,7 +48,7 @@ export function register(program: Command): void {
     )
     .option(
       "--memory-total <mb>",
-      "memory of all the command's processes together, in MiB (needs a writable memory cgroup; see the README)",
+      "memory of all the command's processes together, in MiB (needs a writable memory cgroup; see docs/sandbox.md)",
       positiveInt,
       DEFAULT_LIMITS.totalMemoryMb,
     )

@@ -6,7 +6,6 @@ import { formatTriggerEval, formatTriggerOptimize } from "./triggers/format.js";
 import { triggersOptimize } from "./triggers/optimize.js";
 import {
   addTriggerOptions,
-  repeatOf,
   type TriggerCliOptions,
   type TriggerOptimizeCliOptions,
 } from "./triggers/options.js";
@@ -35,15 +34,15 @@ export function register(program: Command): void {
         "",
         "Activation is read per executor: activate_skill (built-in agent), the Skill tool (Claude Code), a",
         "read of the skill's SKILL.md (Codex). A run stops at the first activation of any installed skill, or",
-        "after --patience other tool calls; the task itself is not carried out. --repeat defaults to 3 here.",
+        "after --patience other tool calls; the task itself is not carried out.",
         "",
         "Example (offline; `sim` is a simulation, not a language model):",
         "  skillgrad triggers eval --skill examples/sim-world/skills/csv-analyst \\",
         "    --queries examples/triggers/csv-analyst.queries.jsonl --model sim",
       ].join("\n"),
     )
-    .action(async (options: TriggerCliOptions, command: Command) => {
-      const summary = await triggersEval(options, repeatOf(command, options));
+    .action(async (options: TriggerCliOptions) => {
+      const summary = await triggersEval(options, options.repeat);
       process.stdout.write(
         options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatTriggerEval(summary),
       );
@@ -89,8 +88,8 @@ export function register(program: Command): void {
         "    --queries examples/triggers/csv-analyst.queries.jsonl --model sim",
       ].join("\n"),
     )
-    .action(async (options: TriggerOptimizeCliOptions, command: Command) => {
-      const summary = await triggersOptimize(options, repeatOf(command, options));
+    .action(async (options: TriggerOptimizeCliOptions) => {
+      const summary = await triggersOptimize(options, options.repeat);
       process.stdout.write(
         options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatTriggerOptimize(summary),
       );

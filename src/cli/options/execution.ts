@@ -11,7 +11,8 @@ export interface ExecutionOptions {
   concurrency: number;
   repeat: number;
   sandbox: "auto" | "bwrap" | "none";
-  trustGraders: boolean;
+  /** Absent on commands that run no graders (triggers). */
+  trustGraders?: boolean;
   maxTurns: number;
   commandTimeout: number;
   taskTimeout: number;
@@ -27,21 +28,37 @@ export function addExecutorOptions(command: Command): Command {
     .option("--executor-bin <path>", "the external agent's program (default: found on PATH)");
 }
 
-export function addExecutionOptions(command: Command): Command {
-  return command
+/** What differs between the commands that run agents. */
+export interface ExecutionOptionSettings {
+  /** --repeat's default (trigger probes run each query 3 times). */
+  repeatDefault?: number;
+  /** Whether the command grades tasks, so that --trust-graders means something (not for triggers). */
+  graders?: boolean;
+}
+
+export function addExecutionOptions(command: Command, settings: ExecutionOptionSettings = {}): Command {
+  command
     .option("--concurrency <n>", "task runs at the same time", positiveInt, 4)
-    .option("--repeat <k>", "run every task k times (for noisy tasks)", positiveInt, 1)
+    .option(
+      "--repeat <k>",
+      "run every task k times (for noisy tasks)",
+      positiveInt,
+      settings.repeatDefault ?? 1,
+    )
     .option(
       "--sandbox <mode>",
       "auto or bwrap (bubblewrap; refuses to run agent commands without it), or none (no isolation: an explicit opt-out)",
       oneOf("auto", "bwrap", "none"),
       "auto",
-    )
-    .option(
+    );
+  if (settings.graders !== false) {
+    command.option(
       "--trust-graders",
       "run the tasks' command graders on the host (default: in the sandbox, like the agent's commands)",
       false,
-    )
+    );
+  }
+  return command
     .option("--max-turns <n>", "model turns per task before it counts as failed", positiveInt, 30)
     .option("--command-timeout <s>", "seconds one shell command may run", positiveNumber, 120)
     .option("--task-timeout <s>", "seconds one task run may take in all", positiveNumber, 900);
@@ -62,7 +79,7 @@ export function executionSettings(options: ExecutionOptions) {
   return {
     concurrency: options.concurrency,
     repeat: options.repeat,
-    trustGraders: options.trustGraders,
+    trustGraders: options.trustGraders ?? false,
     ...agentLimits(options),
   };
 }

@@ -1,6 +1,11 @@
 import type { Command } from "commander";
 import { addConfigOption, addRateOptions, type ConfigOptions } from "./config.js";
-import { addExecutionOptions, addExecutorOptions, type ExecutionOptions } from "./execution.js";
+import {
+  addExecutionOptions,
+  addExecutorOptions,
+  type ExecutionOptionSettings,
+  type ExecutionOptions,
+} from "./execution.js";
 import { addModelOptions, type ModelOptions } from "./models.js";
 import { addQueueOptions, type QueueOptions } from "./queue.js";
 import { addRunFolderOptions, type RunFolderOptions } from "./run-folder.js";
@@ -22,11 +27,11 @@ export interface OutputOptions {
   quiet: boolean;
 }
 
-export function addRunOptions(command: Command): Command {
+export function addRunOptions(command: Command, settings: ExecutionOptionSettings = {}): Command {
   addModelOptions(command);
   addExecutorOptions(command);
   addConfigOption(command);
-  addExecutionOptions(command);
+  addExecutionOptions(command, settings);
   addRunFolderOptions(command);
   addRateOptions(command);
   addQueueOptions(command);

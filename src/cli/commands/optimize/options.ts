@@ -9,7 +9,7 @@ import {
   type RunOptions,
   type TaskSourceOptions,
 } from "../../options/index.js";
-import { oneOf, positiveInt } from "../../parse.js";
+import { nonNegativeInt, oneOf, positiveInt } from "../../parse.js";
 
 export interface OptimizeCliOptions extends RunOptions, TaskSourceOptions, BudgetOptions {
   skill?: string;
@@ -87,12 +87,7 @@ export function addOptimizeOptions(command: Command): Command {
       positiveInt,
       DEFAULT_SETTINGS.maxAnchors,
     )
-    .option(
-      "--seed <n>",
-      "seed for sampling and batches",
-      (v) => Number.parseInt(v, 10),
-      DEFAULT_SETTINGS.seed,
-    )
+    .option("--seed <n>", "seed for sampling and batches", nonNegativeInt, DEFAULT_SETTINGS.seed)
     .option(
       "--base-max-turns <n>",
       "executor turn limit of the base run of the seed skill over the pool",

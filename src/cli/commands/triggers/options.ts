@@ -25,7 +25,7 @@ export interface TriggerOptimizeCliOptions extends TriggerCliOptions, BudgetOpti
 
 /** What both `triggers eval` and `triggers optimize` take: the skill, its queries and its competitors. */
 export function addTriggerOptions(command: Command): Command {
-  return addRunOptions(command)
+  return addRunOptions(command, { repeatDefault: TRIGGER_REPEAT, graders: false })
     .option("--skill <dir>", "the skill whose triggering is measured")
     .option("--queries <file>", 'JSONL trigger queries: {"id", "query", "shouldTrigger", "note"?} per line')
     .option(
@@ -39,9 +39,4 @@ export function addTriggerOptions(command: Command): Command {
       positiveInt,
       1,
     );
-}
-
-/** --repeat as given, or the trigger default when the user left it alone. */
-export function repeatOf(command: Command, options: RunOptions): number {
-  return command.getOptionValueSource("repeat") === "default" ? TRIGGER_REPEAT : options.repeat;
 }
