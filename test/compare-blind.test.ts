@@ -185,5 +185,20 @@ describe("skillgrad compare: a blind judge", async () => {
     expect(queued.code).toBe(2);
     expect(queued.stderr.trim().split("\n")).toHaveLength(1);
     expect(queued.stderr).toContain("--queue goes with eval and optimize");
+    // --run runs no agent: flags that only shape agent runs are refused, not ignored
+    const fromRun = await runCli([
+      "compare",
+      "--run",
+      runsDir,
+      "--model",
+      "sim",
+      "--max-turns",
+      "3",
+      "--sandbox",
+      "none",
+    ]);
+    expect(fromRun.code).toBe(2);
+    expect(fromRun.stderr.trim().split("\n")).toHaveLength(1);
+    expect(fromRun.stderr).toContain("leave out --sandbox, --max-turns");
   });
 });

@@ -83,7 +83,8 @@ export function register(program: Command): void {
         "  skillgrad compare --run runs/<id> --versions seed,best --model sim",
       ].join("\n"),
     )
-    .action(async (options: CompareCliOptions) => {
+    .action(async (options: CompareCliOptions, command: Command) => {
+      if (options.run !== undefined) refuseAgentFlags(command);
       const { summary, judgments } = await compareCommand(options);
       process.stdout.write(
         options.json
@@ -91,6 +92,29 @@ export function register(program: Command): void {
           : formatCompare(summary, judgments, options.show),
       );
     });
+}
+
+/** Flags that only shape how agents run: --run runs none (it judges outputs the run kept). */
+const AGENT_FLAGS = [
+  "executor",
+  "executorBin",
+  "executorModel",
+  "repeat",
+  "sandbox",
+  "trustGraders",
+  "maxTurns",
+  "commandTimeout",
+  "taskTimeout",
+];
+
+function refuseAgentFlags(command: Command): void {
+  const given = AGENT_FLAGS.filter((name) => command.getOptionValueSource(name) === "cli");
+  if (given.length > 0) {
+    const flags = given.map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    throw new UsageError(
+      `--run judges the outputs the run kept and runs no agent: leave out ${flags.join(", ")}`,
+    );
+  }
 }
 
 async function compareCommand(options: CompareCliOptions) {
