@@ -1,4 +1,4 @@
-import { errorMessage, SkillgradError } from "../errors.js";
+import { importOptional } from "../util/optional-import.js";
 
 type QueueApi = typeof import("./api.js");
 
@@ -15,17 +15,10 @@ export const QUEUE_PEERS_MISSING =
  * imports them, and without --queue they are never loaded. A missing one becomes one line that says
  * what to install. `load` is for tests.
  */
-export async function loadQueue(load: () => Promise<QueueApi> = () => import("./api.js")): Promise<QueueApi> {
-  try {
-    return await load();
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (
-      (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
-      /['"](bullmq|ioredis)['"]|node_modules\/(bullmq|ioredis)\//.test(errorMessage(error))
-    ) {
-      throw new SkillgradError(QUEUE_PEERS_MISSING, { cause: error });
-    }
-    throw error;
-  }
+export function loadQueue(load: () => Promise<QueueApi> = () => import("./api.js")): Promise<QueueApi> {
+  return importOptional(
+    load,
+    /['"](bullmq|ioredis)['"]|node_modules\/(bullmq|ioredis)\//,
+    QUEUE_PEERS_MISSING,
+  );
 }

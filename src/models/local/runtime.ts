@@ -8,6 +8,7 @@ import type {
   LlamaModel,
 } from "node-llama-cpp";
 import { errorMessage, SkillgradError } from "../../errors.js";
+import { importOptional } from "../../util/optional-import.js";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp");
 
@@ -22,21 +23,10 @@ export const NODE_LLAMA_CPP_MISSING =
  * Loads node-llama-cpp only when a `local:` model is used: it is an optional peer dependency
  * (hundreds of MB with its prebuilt binaries), so a plain install of skillgrad stays small.
  */
-export async function importNodeLlamaCpp(
+export function importNodeLlamaCpp(
   load: () => Promise<NodeLlamaCpp> = () => import("node-llama-cpp"),
 ): Promise<NodeLlamaCpp> {
-  try {
-    return await load();
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (
-      (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
-      /node-llama-cpp/.test(errorMessage(error))
-    ) {
-      throw new SkillgradError(NODE_LLAMA_CPP_MISSING, { cause: error });
-    }
-    throw error;
-  }
+  return importOptional(load, /node-llama-cpp/, NODE_LLAMA_CPP_MISSING);
 }
 
 export interface RuntimeSettings {
