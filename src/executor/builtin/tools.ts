@@ -42,9 +42,34 @@ const INPUT = {
   writeFile: zodSchema(z.object({ path: z.string().min(1), content: z.string() })),
   listFiles: zodSchema(z.object({ path: z.string().optional() })),
   finish: zodSchema(z.object({ answer: z.string().describe("the final answer only") })),
-  activate: zodSchema(z.object({ name: z.string() })),
   skillFile: zodSchema(z.object({ path: z.string().min(1).describe("path inside the skill folder") })),
 };
+
+/** Skills with more files than this get a free-text path: a schema listing them all would be long. */
+const MAX_FILE_CHOICES = 100;
+
+/**
+ * The skill tools' inputs name what exists: the installed skills' names and files as enums. Every
+ * model sees the choices in the schema, and one whose tool calls a grammar constrains (a small local
+ * model) can only name an installed skill, where it otherwise makes names up.
+ */
+function skillInputs(installed: Skill[]) {
+  const names = installed.map((candidate) => candidate.name);
+  const files = [
+    ...new Set(installed.flatMap((candidate) => ["SKILL.md", ...candidate.resources.map((r) => r.path)])),
+  ];
+  return {
+    activate: zodSchema(z.object({ name: z.enum(names as [string, ...string[]]) })),
+    skillFile:
+      files.length <= MAX_FILE_CHOICES
+        ? zodSchema(
+            z.object({
+              path: z.enum(files as [string, ...string[]]).describe("path inside the skill folder"),
+            }),
+          )
+        : INPUT.skillFile,
+  };
+}
 
 /** Errors the agent caused (a bad path) become the tool's answer, so the agent can correct itself. */
 async function answerOrRefusal(work: () => Promise<string>): Promise<string> {
@@ -137,12 +162,13 @@ export function executorTools(context: ToolContext) {
   };
   if (!skill) return workspaceTools;
   const installed = [skill, ...(context.otherSkills ?? [])];
+  const skillInput = skillInputs(installed);
   // read_skill_file reads from the skill activated last (before any activation: the main skill)
   let active: Skill = skill;
   return {
     [TOOL.activateSkill]: tool({
       description: "Load a skill's instructions (its SKILL.md body) and the list of its files.",
-      inputSchema: INPUT.activate,
+      inputSchema: skillInput.activate,
       execute: async ({ name }) => {
         const found = installed.find((candidate) => candidate.name === name);
         if (!found) {
@@ -155,7 +181,7 @@ export function executorTools(context: ToolContext) {
     }),
     [TOOL.readSkillFile]: tool({
       description: "Read one file of an activated skill, e.g. references/guide.md.",
-      inputSchema: INPUT.skillFile,
+      inputSchema: skillInput.skillFile,
       execute: async ({ path }) => {
         const skill = active;
         const wanted = path.replace(/^\.\//, "");
