@@ -163,42 +163,21 @@ describe("skillgrad compare: a blind judge", async () => {
     expect(ledger.map((line) => JSON.parse(line).role)).toEqual(Array(kept.seed.test.runs).fill("judge"));
   });
 
-  it("refuses a half-given comparison with a usage error", async () => {
-    const result = await runCli(["compare", "--skill-a", SEED_SKILL, "--tasks", tasks, "--model", "sim"]);
-    expect(result.code).toBe(2);
-    expect(result.stderr.trim().split("\n")).toHaveLength(1);
-    expect(result.stderr).toContain("--skill-b");
+  it("refuses a half-given comparison, --queue, and agent flags with --run, each with a one-line usage error", async () => {
+    const refused = async (args: string[], says: string) => {
+      const result = await runCli(["compare", ...args]);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.stderr).toContain(says);
+    };
+    await refused(["--skill-a", SEED_SKILL, "--tasks", tasks, "--model", "sim"], "--skill-b");
     // its agents run here: --queue is refused, not ignored
-    const queued = await runCli([
-      "compare",
-      "--skill-a",
-      SEED_SKILL,
-      "--skill-b",
-      SEED_SKILL,
-      "--tasks",
-      tasks,
-      "--model",
-      "sim",
-      "--queue",
-      "redis://127.0.0.1:1",
-    ]);
-    expect(queued.code).toBe(2);
-    expect(queued.stderr.trim().split("\n")).toHaveLength(1);
-    expect(queued.stderr).toContain("--queue goes with eval and optimize");
+    const both = ["--skill-a", SEED_SKILL, "--skill-b", SEED_SKILL, "--tasks", tasks, "--model", "sim"];
+    await refused([...both, "--queue", "redis://127.0.0.1:1"], "--queue goes with eval and optimize");
     // --run runs no agent: flags that only shape agent runs are refused, not ignored
-    const fromRun = await runCli([
-      "compare",
-      "--run",
-      runsDir,
-      "--model",
-      "sim",
-      "--max-turns",
-      "3",
-      "--sandbox",
-      "none",
-    ]);
-    expect(fromRun.code).toBe(2);
-    expect(fromRun.stderr.trim().split("\n")).toHaveLength(1);
-    expect(fromRun.stderr).toContain("leave out --sandbox, --max-turns");
+    await refused(
+      ["--run", runsDir, "--model", "sim", "--max-turns", "3", "--sandbox", "none"],
+      "leave out --sandbox, --max-turns",
+    );
   });
 });
