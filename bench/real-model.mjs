@@ -35,6 +35,21 @@ function skillgrad(args) {
   return { out, ms: Date.now() - started };
 }
 
+/** What every run here ends with: its concurrency, no response cache, its own runs folder, JSON out. */
+const runFlags = (name) => [
+  "--concurrency",
+  "4",
+  "--no-cache",
+  "--runs-dir",
+  join(work, name),
+  "--json",
+  "--quiet",
+];
+
+/** The command as recorded: the scratch folder as <tmp>, repository paths relative. */
+const shownCommand = (args) =>
+  `skillgrad ${args.map((arg) => (arg.startsWith(work) ? arg.replace(work, "<tmp>") : arg.replace(root, ""))).join(" ")}`;
+
 /** Every step-th task id of a JSONL file, as a split manifest's test set. */
 function subset(benchmark, ids, name) {
   const step = Math.max(1, Math.floor(ids.length / tasksPerEval));
@@ -131,20 +146,14 @@ function evaluate(name, bench, split, skill) {
     MODEL,
     "--max-turns",
     maxTurns,
-    "--concurrency",
-    "4",
-    "--no-cache",
-    "--runs-dir",
-    join(work, name),
-    "--json",
-    "--quiet",
+    ...runFlags(name),
   ];
   if (skill) args.push("--skill", join(root, skill));
   const { out, ms } = skillgrad(args);
   const summary = JSON.parse(out);
   const tokens = ledgerTokens(summary.runDir);
   return {
-    command: `skillgrad ${args.map((arg) => (arg.startsWith(work) ? arg.replace(work, "<tmp>") : arg.replace(root, ""))).join(" ")}`,
+    command: shownCommand(args),
     skill: skill ?? "seed",
     tasks: summary.tasks,
     passes: summary.passes,
@@ -200,13 +209,7 @@ function optimize(iterations = "3") {
     "4",
     "--patcher-turns",
     "4",
-    "--concurrency",
-    "4",
-    "--no-cache",
-    "--runs-dir",
-    join(work, name),
-    "--json",
-    "--quiet",
+    ...runFlags(name),
   ];
   const { out, ms } = skillgrad(args);
   const summary = JSON.parse(out);
@@ -218,7 +221,7 @@ function optimize(iterations = "3") {
     testCi95: version.ci95,
   });
   return {
-    command: `skillgrad ${args.map((arg) => (arg.startsWith(work) ? arg.replace(work, "<tmp>") : arg.replace(root, ""))).join(" ")}`,
+    command: shownCommand(args),
     tasks: "every third sim-world task (20), split 8 pool / 4 validation / 8 test",
     iterations: summary.iterations,
     status: summary.status,

@@ -51,22 +51,20 @@ describe("without bullmq and ioredis installed", () => {
     expect(result.stdout.trim()).toBe("function");
   });
 
+  const localEval = (runsDir: string) => [
+    "eval",
+    "--skill",
+    join(world, "skills", "csv-analyst"),
+    "--tasks",
+    tasks,
+    "--model",
+    "sim",
+    "--runs-dir",
+    runsDir,
+  ];
+
   it("a local eval runs as before", async () => {
-    const result = await runCli(
-      [
-        "eval",
-        "--skill",
-        join(world, "skills", "csv-analyst"),
-        "--tasks",
-        tasks,
-        "--model",
-        "sim",
-        "--runs-dir",
-        join(tmp, "runs"),
-        "--json",
-      ],
-      { env },
-    );
+    const result = await runCli([...localEval(join(tmp, "runs")), "--json"], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ tasks: 2, runs: 2, status: "done" });
   });
@@ -76,19 +74,7 @@ describe("without bullmq and ioredis installed", () => {
     for (const args of [
       ["workers", "--queue", "redis://127.0.0.1:1"],
       ["worker", "--queue", "redis://127.0.0.1:1"],
-      [
-        "eval",
-        "--skill",
-        join(world, "skills", "csv-analyst"),
-        "--tasks",
-        tasks,
-        "--model",
-        "sim",
-        "--runs-dir",
-        runsDir,
-        "--queue",
-        "redis://127.0.0.1:1",
-      ],
+      [...localEval(runsDir), "--queue", "redis://127.0.0.1:1"],
     ]) {
       const result = await runCli(args, { env });
       expect(result.code, args[0]).toBe(1);

@@ -39,6 +39,12 @@ export function readJsonFile(path: string): unknown | undefined | Error {
   }
 }
 
+/** Parsed JSON of a file, or null when it is absent or unreadable: for reports, which show what is there. */
+export function readJsonOrNull<T>(path: string): T | null {
+  const value = readJsonFile(path);
+  return value === undefined || value instanceof Error ? null : (value as T);
+}
+
 /** Objects of a JSON-lines file; lines that do not parse (a cut-off last line) are counted, not fatal. */
 export function readJsonLines(path: string): { rows: Array<Record<string, unknown>>; bad: number } {
   if (!existsSync(path)) return { rows: [], bad: 0 };

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { diffWords } from "diff";
+import { readJsonOrNull } from "../runs/list.js";
 import { badge, clip, dollars, duration, esc, note, section, table } from "../runs/report/html.js";
 import { card, type PageSection, simplePage } from "../runs/report/simple-page.js";
 import { curveChart } from "../runs/report/svg.js";
@@ -22,15 +22,6 @@ table.matrix th.v { text-align: center; }
 .desc ins { background: var(--pass-bg); text-decoration: none; }
 .desc del { background: var(--fail-bg); }
 `;
-
-function readJson<T>(path: string): T | null {
-  if (!existsSync(path)) return null;
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as T;
-  } catch {
-    return null;
-  }
-}
 
 const num = (x: number | null | undefined) => (typeof x === "number" ? x.toFixed(3) : "—");
 const pct = (x: number | null | undefined) => (typeof x === "number" ? `${(x * 100).toFixed(1)}%` : "—");
@@ -99,7 +90,7 @@ function simulated(config: Record<string, unknown>): boolean {
 }
 
 export function renderTriggerEvalReport(dir: string, config: Record<string, unknown>): string {
-  const summary = readJson<TriggerEvalSummary>(join(dir, "summary.json"));
+  const summary = readJsonOrNull<TriggerEvalSummary>(join(dir, "summary.json"));
   const m = summary?.metrics;
   const cards = summary
     ? [
@@ -161,8 +152,8 @@ function descriptionDiff(before: string, after: string): string {
 }
 
 export function renderTriggerOptimizeReport(dir: string, config: Record<string, unknown>): string {
-  const summary = readJson<TriggerOptimizeSummary>(join(dir, "summary.json"));
-  const state = readJson<TriggerState>(join(dir, "state.json"));
+  const summary = readJsonOrNull<TriggerOptimizeSummary>(join(dir, "summary.json"));
+  const state = readJsonOrNull<TriggerState>(join(dir, "state.json"));
   const versions = state?.versions ?? [];
   const seed = versions[0];
   const best = versions.find((v) => v.id === state?.best);
@@ -237,7 +228,7 @@ export function renderTriggerOptimizeReport(dir: string, config: Record<string, 
   for (const v of versions) {
     const outcomes = new Map<string, QueryOutcome>();
     for (const set of ["train", "heldout"]) {
-      const evaluation = readJson<EvaluationFile>(join(dir, "versions", v.id, set, "evaluation.json"));
+      const evaluation = readJsonOrNull<EvaluationFile>(join(dir, "versions", v.id, set, "evaluation.json"));
       for (const q of evaluation?.summary.queries ?? []) outcomes.set(q.id, q);
     }
     evaluations.set(v.id, outcomes);
@@ -257,10 +248,10 @@ export function renderTriggerOptimizeReport(dir: string, config: Record<string, 
   const articles = versions.map((v) => {
     const parent = versions.find((p) => p.id === v.parent);
     const iterDir = join(dir, "iterations", String(v.iteration).padStart(3, "0"));
-    const diagnosis = readJson<{ diagnosis: TriggerDiagnosis | null; error: string | null }>(
+    const diagnosis = readJsonOrNull<{ diagnosis: TriggerDiagnosis | null; error: string | null }>(
       join(iterDir, "diagnosis.json"),
     );
-    const patch = readJson<{ reply: { why: string } | null; reason: string | null }>(
+    const patch = readJsonOrNull<{ reply: { why: string } | null; reason: string | null }>(
       join(iterDir, "patch.json"),
     );
     const parts = [

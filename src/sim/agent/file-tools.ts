@@ -1,6 +1,7 @@
 import type { LanguageModelV3Content } from "@ai-sdk/provider";
+import { withoutLineNumbers } from "../../executor/external/steps.js";
 import { type AgentSettings, nextMove, type SkillListing } from "./core.js";
-import { contextText, type Entry, type OfferedTool, resultOf, withoutLineNumbers } from "./transcript.js";
+import { contextText, type Entry, type OfferedTool, resultOf } from "./transcript.js";
 
 /**
  * The simulated agent in a harness with file tools, such as Claude Code: recognised by the tools'

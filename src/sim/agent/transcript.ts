@@ -93,12 +93,3 @@ export function contextText(entries: Entry[]): string {
     .map((entry) => (entry as { text: string }).text)
     .join("\n");
 }
-
-/** File text as a tool showed it with line numbers ("   12\t…" or "12→…"), without them. */
-export function withoutLineNumbers(text: string): string {
-  const lines = text.split("\n");
-  const numbered = /^\s*\d+(\t|→)/;
-  const content = lines.filter((line) => line.trim() !== "");
-  if (content.length === 0 || !content.every((line) => numbered.test(line))) return text;
-  return lines.map((line) => line.replace(numbered, "")).join("\n");
-}

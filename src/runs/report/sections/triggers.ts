@@ -1,20 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { EvaluationFile } from "../../../triggers/optimize/loop.js";
 import type { TriggerMetrics } from "../../../triggers/types.js";
+import { readJsonOrNull } from "../../list.js";
 import { badge, esc, percent, section, table } from "../html.js";
 import type { RunData } from "../load.js";
 
 /** Joint optimization (optimize --trigger-queries): task pass rate and trigger F1 of each version, side by side. */
-
-function readJson<T>(path: string): T | null {
-  if (!existsSync(path)) return null;
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as T;
-  } catch {
-    return null;
-  }
-}
 
 const f1 = (m: TriggerMetrics | undefined) =>
   m?.f1 === null || m?.f1 === undefined
@@ -36,8 +28,8 @@ export function triggersSection(data: RunData): string {
     return section("triggers", "Triggering", `<p class="muted">No trigger evaluation yet.</p>`);
   const kept = new Map((data.state?.versions ?? []).map((v) => [v.id, v]));
   const rows = versions.map((version) => {
-    const heldout = readJson<EvaluationFile>(join(root, version, "heldout", "evaluation.json"));
-    const train = readJson<EvaluationFile>(join(root, version, "train", "evaluation.json"));
+    const heldout = readJsonOrNull<EvaluationFile>(join(root, version, "heldout", "evaluation.json"));
+    const train = readJsonOrNull<EvaluationFile>(join(root, version, "train", "evaluation.json"));
     const record = kept.get(version);
     const status =
       version === data.state?.best
@@ -58,10 +50,12 @@ export function triggersSection(data: RunData): string {
     .map((entry) => entry.name)
     .sort()
     .flatMap((name) => {
-      const loss = readJson<{ version: string; wrong: string[]; diagnosis: { summary: string } | null }>(
-        join(data.dir, "iterations", name, "trigger-diagnosis.json"),
-      );
-      const patch = readJson<{ applied: boolean; why?: string; reason?: string }>(
+      const loss = readJsonOrNull<{
+        version: string;
+        wrong: string[];
+        diagnosis: { summary: string } | null;
+      }>(join(data.dir, "iterations", name, "trigger-diagnosis.json"));
+      const patch = readJsonOrNull<{ applied: boolean; why?: string; reason?: string }>(
         join(data.dir, "iterations", name, "trigger-patch.json"),
       );
       if (!loss) return [];
